@@ -1,0 +1,45 @@
+"""Property tests: arbitrary text never crashes the pipeline, and summaries keep their promises."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import toolkit
+from toolkit.api import read_document
+
+# Text drawn from what real reports contain: CJK, both punctuation widths,
+# pinyin-like brackets, Latin, digits, whitespace, and any other code point.
+_pieces = st.one_of(
+    st.text(alphabet="疫情防控區衛生健康联防联控。！？；…,.!?;“”（）()\n 0123456789abcqū", max_size=40),
+    st.sampled_from(["區(qū)", "供圖", "责任编辑:张煜", "【詳細】", "\u200b", "\ufeff", "\r\n", "(街道)"]),
+    st.text(max_size=10),
+)
+_texts = st.lists(_pieces, max_size=12).map("".join)
+_settings = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_settings
+@given(text=_texts, max_chars=st.integers(min_value=1, max_value=400))
+def test_summary_sentences_come_from_the_cleaned_input_within_limits(text, max_chars):
+    document = read_document(text)
+    sentences = {s.index: s.text for s in document.sentences}
+    summary = toolkit.summarise(text, max_chars=max_chars)
+    for chosen in summary.sentences:
+        assert sentences[chosen.index] == chosen.text
+    if len(summary.sentences) > 1:
+        assert sum(len(s.text) for s in summary.sentences) <= max_chars
+    assert [s.index for s in summary.sentences] == sorted(s.index for s in summary.sentences)
+
+
+@_settings
+@given(text=_texts, k=st.integers(min_value=1, max_value=5))
+def test_sentence_limit_holds(text, k):
+    assert len(toolkit.summarise(text, sentences=k).sentences) <= k
+
+
+@_settings
+@given(data=st.binary(max_size=300))
+def test_arbitrary_bytes_either_summarise_or_raise_read_error(data):
+    try:
+        toolkit.summarise(data)
+    except toolkit.ReadError as error:
+        assert "\n" not in str(error)

@@ -1,0 +1,95 @@
+import codecs
+
+import opencc
+import pytest
+
+import toolkit
+from toolkit.api import read_document
+
+
+def _texts(summary):
+    return [s.text for s in summary.sentences]
+
+
+def test_summary_is_whole_sentences_in_article_order(seed_texts):
+    for name, text in seed_texts.items():
+        document = read_document(text)
+        summary = toolkit.summarise(text)
+        by_index = {s.index: s for s in document.sentences}
+        indices = [s.index for s in summary.sentences]
+        assert indices == sorted(indices), name
+        for chosen in summary.sentences:
+            assert by_index[chosen.index].text == chosen.text
+            assert by_index[chosen.index].paragraph == chosen.paragraph
+        assert str(summary).replace("\n", "") == "".join(_texts(summary))
+
+
+def test_boilerplate_never_appears_in_summaries(seed_texts):
+    for text in seed_texts.values():
+        summary = str(toolkit.summarise(text, max_chars=2000))
+        for junk in ("供圖", "責任编辑", "责任编辑", "版权所有", "【詳細】", "編輯:周姿彤", "(qū)"):
+            assert junk not in summary
+
+
+@pytest.mark.parametrize("max_chars", [1, 50, 120, 300])
+def test_max_chars_is_never_exceeded_but_one_sentence_is_given(seed_texts, max_chars):
+    for text in seed_texts.values():
+        summary = toolkit.summarise(text, max_chars=max_chars)
+        assert len(summary.sentences) >= 1
+        if len(summary.sentences) > 1:
+            assert sum(len(s.text) for s in summary.sentences) <= max_chars
+
+
+def test_sentence_count_and_ratio(seed_texts):
+    text = seed_texts["001"]
+    assert len(toolkit.summarise(text, sentences=3).sentences) == 3
+    total = sum(len(s.text) for s in read_document(text).sentences)
+    summary = toolkit.summarise(text, ratio=0.1)
+    assert sum(len(s.text) for s in summary.sentences) <= 0.1 * total
+
+
+def test_default_length_suits_a_long_report(seed_texts):
+    summary = toolkit.summarise(seed_texts["001"])
+    chars = sum(len(s.text) for s in summary.sentences)
+    assert 150 <= chars <= 500 and len(summary.sentences) >= 2
+
+
+def test_own_script_by_default_simplified_on_request(seed_texts):
+    summary = toolkit.summarise(seed_texts["003"], sentences=3)
+    assert any(ch in str(summary) for ch in "區園戰與這")
+    simplified = summary.text(simplified=True)
+    assert simplified == opencc.OpenCC("t2s").convert(str(summary)) or not any(ch in simplified for ch in "區園戰")
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig", "utf-16"])
+def test_re_encoded_seeds_summarise_exactly_like_utf8(seed_texts, encoding):
+    for name, text in seed_texts.items():
+        original = toolkit.summarise(text.encode("utf-8")).to_json()
+        again = toolkit.summarise(text.encode(encoding)).to_json()
+        assert again == original, (name, encoding)
+
+
+def test_big5_seeds_summarise_exactly_like_utf8(seed_texts):
+    to_traditional = opencc.OpenCC("s2tw")
+    for name, text in seed_texts.items():
+        # Big5 holds neither simplified characters nor pinyin: convert first, drop what it cannot hold.
+        big5_text = to_traditional.convert(text).encode("big5", errors="ignore").decode("big5")
+        utf8 = toolkit.summarise(big5_text.encode("utf-8")).to_json()
+        assert toolkit.summarise(big5_text.encode("big5")).to_json() == utf8, name
+        assert toolkit.summarise(codecs.BOM_UTF8 + big5_text.encode("utf-8")).to_json() == utf8, name
+
+
+def test_keywords_are_domain_terms(seed_texts):
+    keywords = toolkit.summarise(seed_texts["004"]).keywords
+    assert "盐湖区" in keywords
+
+
+def test_empty_and_heading_only_texts():
+    assert toolkit.summarise("").sentences == ()
+    assert len(toolkit.summarise("保障民生做實做細").sentences) == 1
+
+
+def test_invalid_lengths_are_refused():
+    for kwargs in ({"sentences": 0}, {"max_chars": -1}, {"ratio": 1.5}):
+        with pytest.raises(ValueError):
+            toolkit.summarise("疫情防控。", **kwargs)

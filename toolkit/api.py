@@ -1,0 +1,102 @@
+"""The Python API: typed, keyword-only functions the commands are built on."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from .document import Document, default_pipeline
+from .features import IdfTable
+from .modelfiles import default_idf_path
+from .summarising import Length, Summariser, Summary
+
+if TYPE_CHECKING:
+    from .classifying import TaggedParagraph, ThemeModel
+    from .training import TrainingReport
+
+
+@cache
+def default_summariser() -> Summariser:
+    """Loaded once per process: the IDF table and the segmentation dictionary."""
+    return Summariser(default_pipeline(), IdfTable.load(default_idf_path()))
+
+
+def read_document(text: str | bytes, *, source: str = "<text>", encoding: str | None = None) -> Document:
+    return default_pipeline().document(text, source=source, encoding=encoding)
+
+
+def summarise(
+    text: str | bytes | Document,
+    *,
+    sentences: int | None = None,
+    max_chars: int | None = None,
+    ratio: float | None = None,
+    simplified: bool = False,
+    source: str = "<text>",
+    encoding: str | None = None,
+) -> Summary:
+    """Extractive summary of one report.
+
+    ``sentences`` caps the number of sentences, ``max_chars`` the characters
+    (never exceeded, except that one sentence is always returned), ``ratio``
+    the fraction of the article's characters.  With none of them, 5% of
+    the article, 200 to 500 characters.
+    """
+    if sentences is not None and sentences < 1:
+        raise ValueError("sentences must be at least 1")
+    if max_chars is not None and max_chars < 1:
+        raise ValueError("max_chars must be at least 1")
+    if ratio is not None and not 0 < ratio <= 1:
+        raise ValueError("ratio must be in (0, 1]")
+    document = text if isinstance(text, Document) else read_document(text, source=source, encoding=encoding)
+    length = Length(sentences=sentences, max_chars=max_chars, ratio=ratio)
+    return default_summariser().summarise(document, length, simplified=simplified)
+
+
+def load_model(path: str | Path | None = None, *, trust: bool = False) -> "ThemeModel":
+    """A theme model folder (the shipped one when ``path`` is None).
+
+    Pickle/joblib files are refused unless ``trust=True``.
+    """
+    from .classifying import ThemeModel
+
+    return ThemeModel.load(path, trust=trust)
+
+
+def tag(
+    text: str | bytes | Document,
+    *,
+    model: "ThemeModel | None" = None,
+    source: str = "<text>",
+    encoding: str | None = None,
+) -> "list[TaggedParagraph]":
+    """Every paragraph of a report with its themes (best first, or ``["other"]``) and scores."""
+    from .classifying import default_theme_model
+
+    document = text if isinstance(text, Document) else read_document(text, source=source, encoding=encoding)
+    return (model or default_theme_model()).tag_document(document)
+
+
+def summarise_by_theme(
+    text: str | bytes | Document,
+    *,
+    model: "ThemeModel | None" = None,
+    source: str = "<text>",
+    encoding: str | None = None,
+):
+    """For each theme the report is about, the sentence that best represents it."""
+    from .classifying import default_theme_model
+
+    document = text if isinstance(text, Document) else read_document(text, source=source, encoding=encoding)
+    return (model or default_theme_model()).key_sentences(document)
+
+
+def train(records: Iterable[dict], **options) -> "tuple[ThemeModel, TrainingReport]":
+    """Train a theme model on labelled paragraphs (``text``, ``labels``, optional ``group``).
+
+    Returns the model, trained on everything, and its grouped cross-validation report.
+    """
+    from .training import train_model
+
+    return train_model(list(records), **options)

@@ -1,0 +1,106 @@
+"""Cleaning: strip web-gateway artefacts, and make the analysis form of a text.
+
+Two forms of every line are kept downstream:
+
+* the *display* form, printed to users: the article's own script, with
+  gateway pinyin, control and zero-width characters and inline bylines
+  removed;
+* the *analysis* form, used for features: display form folded with NFKC
+  (full-width letters, digits and punctuation to half-width) and converted
+  from traditional to simplified script with OpenCC.
+
+Lines that are not article text (captions, bylines, copyright footers,
+lists of other headlines) are recognised by :func:`is_boilerplate`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+# One pinyin syllable with a tone mark, as a traditional-script web gateway
+# glues after each character it converts: 區(qū), 應(yīng), 戰(zhàn).
+_SYLLABLE = rf"[a-zü]{{0,5}}[{_TONED}][a-zü]{{0,4}}"
+_GATEWAY_PINYIN = re.compile(
+    rf"(?<=[^\sA-Za-z(（])\({_SYLLABLE}\)"  # 區(qū), also after mojibake such as 皡^(qū)
+    rf"|\?{_SYLLABLE}\)"  # mojibake that lost the character and its "(": 請?zhí)
+)
+
+# Zero-width and invisible format characters that break words apart.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+# Inline bylines: 中国报道讯(通讯员 杜向奎) at the start of a paragraph,
+# (昆明日報 記者楊陽 通訊員熊楠 向文) or (遂寧高新區供稿) at its end.
+_BYLINE_WORDS = r"(?:记者|記者|通讯员|通訊員|供稿|供图|供圖|编辑|編輯|摄影|攝影|来源|來源)"
+_LEADING_BYLINE = re.compile(rf"^[^。，,：:\s]{{0,16}}[讯訊电電]\s?[(（][^()（）]{{0,30}}[)）]\s*")
+_TRAILING_BYLINE = re.compile(rf"\s*[(（][^()（）]{{0,40}}{_BYLINE_WORDS}[^()（）]{{0,40}}[)）]\s*$")
+
+# Lines that are not article text, matched on the analysis (simplified, NFKC) form.
+_BOILERPLATE = re.compile(
+    r"^\s*(责任编辑|编辑|责编|审核|校对|作者|记者|通讯员|摄影|图片来源|来源|稿源|出处)\s*[:：]"
+    r"|版权所有|版权声明|copyright|©|icp备|公网安备|许可证|法律顾问|电子邮件\s*[:：]|e-?mail\s*[:：]"
+    r"|【详细】\s*$|\[详细\]\s*$|>>\s*$|点击(进入|查看|阅读)"
+    r"|^\s*(上一篇|下一篇|相关(新闻|阅读|链接)|返回(首页|顶部)|分享到)"
+    r"|来源\s*[:：].{0,40}时间\s*[:：]"
+    r"|^\s*\(?完\)?\s*$",
+    re.IGNORECASE,
+)
+# Photo captions: a short line ending in who supplied the photo (官渡區委宣傳部供圖).
+_CAPTION = re.compile(r"(供图|摄|图片由.{0,20}提供)\s*$|^\s*(图为|图片[:：]|图\s*[:：])")
+_CAPTION_MAX_CHARS = 80
+
+
+def remove_artifacts(text: str) -> str:
+    """Display form of a text: gateway pinyin, invisible and control characters removed."""
+    text = _GATEWAY_PINYIN.sub("", text)
+    text = _INVISIBLE.sub("", text)
+    return "".join(
+        ch if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs", "Co") else " "
+        for ch in text
+    ).replace("\t", " ")
+
+
+def strip_inline_bylines(paragraph: str) -> str:
+    """Remove a leading dateline byline and a trailing reporter/source parenthesis."""
+    paragraph = _LEADING_BYLINE.sub("", paragraph, count=1)
+    return _TRAILING_BYLINE.sub("", paragraph, count=1)
+
+
+def fold(text: str) -> str:
+    """Fold full-width and compatibility variants (ＡＢＣ１２３，！ to ABC123,!)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def is_boilerplate(analysis_line: str) -> bool:
+    """True for captions, bylines, copyright footers and headline links (analysis form)."""
+    if _BOILERPLATE.search(analysis_line):
+        return True
+    return len(analysis_line) <= _CAPTION_MAX_CHARS and bool(_CAPTION.search(analysis_line))
+
+
+class ScriptConverter:
+    """Traditional to simplified conversion with OpenCC, created once and reused.
+
+    Picklable: the OpenCC object is rebuilt after unpickling, so the converter
+    can travel to worker processes.
+    """
+
+    def __init__(self, config: str = "t2s") -> None:
+        self.config = config
+        self._opencc = None
+
+    def __call__(self, text: str) -> str:
+        if self._opencc is None:
+            import opencc
+
+            self._opencc = opencc.OpenCC(self.config)
+        return self._opencc.convert(text)
+
+    def __getstate__(self) -> dict:
+        return {"config": self.config, "_opencc": None}
+
+
+def analysis_form(display_text: str, to_simplified: ScriptConverter) -> str:
+    """The text features are computed from: folded and simplified."""
+    return to_simplified(fold(display_text))

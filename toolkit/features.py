@@ -1,0 +1,80 @@
+"""TF-IDF features from inverse document frequencies of the domain corpus.
+
+The summariser needs TF-IDF rows for a few dozen sentences at a time; doing
+that with NumPy over the document's own vocabulary keeps scikit-learn (and
+its 1 s import) out of the `summarise` command.  The table is the plain
+JSON file written by ``scripts/build_idf.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class IdfTable:
+    idf: dict[str, float]
+    n_documents: int
+
+    @property
+    def unseen_idf(self) -> float:
+        """IDF of a term the corpus never saw (smoothed, as scikit-learn does)."""
+        return math.log((1 + self.n_documents) / 1) + 1.0
+
+    def weight(self, term: str) -> float:
+        return self.idf.get(term, self.unseen_idf)
+
+    @classmethod
+    def from_document_frequencies(cls, df: Counter, n_documents: int, *, min_df: int = 1) -> "IdfTable":
+        idf = {
+            term: math.log((1 + n_documents) / (1 + count)) + 1.0
+            for term, count in df.items()
+            if count >= min_df
+        }
+        return cls(idf, n_documents)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "IdfTable":
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls({t: float(v) for t, v in data["idf"].items()}, int(data["n_documents"]))
+
+    def to_json(self) -> dict:
+        return {
+            "n_documents": self.n_documents,
+            "idf": {t: round(v, 4) for t, v in sorted(self.idf.items())},
+        }
+
+
+def tfidf_rows(token_lists: Sequence[Sequence[str]], idf: IdfTable) -> tuple[np.ndarray, list[str]]:
+    """L2-normalised TF-IDF rows (sublinear tf) over the tokens' own vocabulary.
+
+    Returns the dense matrix and its column terms.  An empty row stays zero.
+    """
+    vocabulary: dict[str, int] = {}
+    for tokens in token_lists:
+        for token in tokens:
+            vocabulary.setdefault(token, len(vocabulary))
+    matrix = np.zeros((len(token_lists), len(vocabulary)))
+    for row, tokens in enumerate(token_lists):
+        for token, count in Counter(tokens).items():
+            matrix[row, vocabulary[token]] = 1.0 + math.log(count)
+    weights = np.array([idf.weight(t) for t in vocabulary])
+    matrix *= weights
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    np.divide(matrix, norms, out=matrix, where=norms > 0)
+    return matrix, list(vocabulary)
+
+
+def document_frequencies(token_lists: Iterable[Iterable[str]]) -> Counter:
+    """How many documents each term occurs in."""
+    df: Counter = Counter()
+    for tokens in token_lists:
+        df.update(set(tokens))
+    return df

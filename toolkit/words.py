@@ -1,0 +1,87 @@
+"""Words: jieba-compatible segmentation with a domain dictionary and stop words.
+
+The default backend is rjieba (jieba's dictionary and algorithm in Rust,
+about 17x faster); ``backend="jieba"`` gives the reference implementation
+with the same domain dictionary.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+_DATA = "toolkit.data"
+# Tokens kept as features: at least one CJK character or Latin letter.
+# Pure numbers, punctuation and whitespace carry no theme.
+_WORDLIKE = re.compile(r"[\u3400-\u9fffA-Za-z]")
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files(_DATA).joinpath(name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def domain_words() -> list[tuple[str, int]]:
+    """The domain dictionary as (word, frequency) pairs."""
+    words = []
+    for line in _data_lines("domain_words.txt"):
+        word, _, freq = line.partition(" ")
+        words.append((word, int(freq) if freq else 3000))
+    return words
+
+
+def stop_words() -> frozenset[str]:
+    return frozenset(_data_lines("stopwords.txt"))
+
+
+class Segmenter:
+    """Cuts simplified Chinese into word tokens.
+
+    The dictionary loads on first use and is dropped when pickled, so a
+    segmenter is cheap to create and can be sent to worker processes or
+    stored inside a scikit-learn pipeline.
+    """
+
+    def __init__(self, backend: str = "rjieba") -> None:
+        if backend not in ("rjieba", "jieba"):
+            raise ValueError(f"unknown segmentation backend {backend!r}")
+        self.backend = backend
+        self._cut = None
+        self._stop_words: frozenset[str] | None = None
+
+    def __getstate__(self) -> dict:
+        return {"backend": self.backend, "_cut": None, "_stop_words": None}
+
+    def _load(self):
+        if self.backend == "rjieba":
+            import rjieba
+
+            engine = rjieba.Jieba()
+            for word, freq in domain_words():
+                engine.add_word(word, freq, None)
+            cut = engine.cut
+        else:
+            import jieba
+
+            engine = jieba.Tokenizer()
+            for word, freq in domain_words():
+                engine.add_word(word, freq)
+            cut = engine.lcut
+        self._stop_words = stop_words()
+        return cut
+
+    def cut(self, text: str) -> list[str]:
+        """All tokens, as the segmenter returns them (punctuation included)."""
+        if self._cut is None:
+            self._cut = self._load()
+        return self._cut(text)
+
+    def words(self, text: str) -> list[str]:
+        """Content words: no punctuation, numbers or stop words."""
+        tokens = self.cut(text)
+        stop = self._stop_words
+        return [t.lower() for t in tokens if t not in stop and _WORDLIKE.search(t)]
+
+    def joined(self, text: str) -> str:
+        """Content words joined by spaces, for a vectoriser with ``token_pattern=r"\\S+"``."""
+        return " ".join(self.words(text))
