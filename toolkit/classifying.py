@@ -1,0 +1,350 @@
+"""Classifying: the theme model and tagging paragraphs with it.
+
+A :class:`ThemeModel` is plain data: TF-IDF vocabularies and IDF weights
+for word and character n-grams of the paragraph (and of its context: title
+and neighbouring paragraphs), one logistic-regression row per theme, and a
+threshold per theme tuned by grouped cross-validation.  A paragraph gets
+every theme whose probability clears its threshold, best first, or
+``["other"]``.  Boilerplate lines (captions, bylines, footers) are ``other``
+without asking the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .document import BOILERPLATE, HEADING, Document, Paragraph, TextPipeline, default_pipeline
+from .modelfiles import (
+    ModelError,
+    default_theme_model_path,
+    find_pickles,
+    read_model_folder,
+    write_model_folder,
+)
+
+OTHER = "other"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class TaggedParagraph:
+    line: int  # 1-based line of the paragraph in the file
+    paragraph: int  # paragraph number, from 0
+    text: str
+    labels: tuple[str, ...]  # best first, or ("other",)
+    scores: dict[str, float]
+    explanation: dict[str, list[str]] | None = None
+
+    def to_json(self) -> dict:
+        record = {
+            "line": self.line,
+            "paragraph": self.paragraph,
+            "text": self.text,
+            "labels": list(self.labels),
+            "scores": {k: round(v, 4) for k, v in self.scores.items()},
+        }
+        if self.explanation is not None:
+            record["explain"] = self.explanation
+        return record
+
+
+@dataclass(frozen=True)
+class KeySentence:
+    theme: str
+    text: str
+    simplified: str
+    index: int
+    paragraph: int
+    score: float
+
+    def to_json(self, *, simplified: bool = False) -> dict:
+        return {
+            "theme": self.theme,
+            "text": self.simplified if simplified else self.text,
+            "index": self.index,
+            "paragraph": self.paragraph,
+            "score": round(self.score, 4),
+        }
+
+
+class FeatureSpace:
+    """Word and character n-gram TF-IDF of a text and of its context, as one sparse row.
+
+    Built from the fitted scikit-learn vectorisers at training time, and
+    rebuilt from plain vocabularies and IDF arrays at load time.
+    """
+
+    BLOCKS = ("word", "char", "context")
+
+    def __init__(self, settings: dict, vectorisers: dict) -> None:
+        self.settings = settings
+        self.vectorisers = vectorisers  # block name -> fitted TfidfVectorizer
+
+    @staticmethod
+    def make_vectoriser(block: str, settings: dict):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        if block == "char":
+            low, high = settings["char_ngrams"]
+            return TfidfVectorizer(analyzer="char", ngram_range=(low, high), min_df=settings["min_df"], sublinear_tf=True, dtype=np.float32)
+        low, high = settings["word_ngrams"] if block == "word" else (1, 1)
+        # Texts arrive segmented and space-joined, so no tokeniser callable is stored.
+        return TfidfVectorizer(
+            token_pattern=r"\S+", lowercase=False, ngram_range=(low, high), min_df=settings["min_df"], sublinear_tf=True, dtype=np.float32
+        )
+
+    @classmethod
+    def fit(cls, settings: dict, inputs: dict[str, Sequence[str]]) -> "FeatureSpace":
+        vectorisers = {}
+        for block in cls.active_blocks(settings):
+            vectoriser = cls.make_vectoriser(block, settings)
+            vectoriser.fit(inputs[block])
+            vectorisers[block] = vectoriser
+        return cls(settings, vectorisers)
+
+    @staticmethod
+    def active_blocks(settings: dict) -> list[str]:
+        blocks = ["word"]
+        if settings.get("char_ngrams"):
+            blocks.append("char")
+        if settings.get("context_weight", 0) > 0:
+            blocks.append("context")
+        return blocks
+
+    def transform(self, inputs: dict[str, Sequence[str]]):
+        from scipy.sparse import hstack
+
+        parts = []
+        for block, vectoriser in self.vectorisers.items():
+            matrix = vectoriser.transform(inputs[block])
+            if block == "context":
+                matrix = matrix * self.settings["context_weight"]
+            parts.append(matrix)
+        return hstack(parts, format="csr")
+
+    def feature_names(self) -> list[str]:
+        names = []
+        for block, vectoriser in self.vectorisers.items():
+            prefix = {"word": "", "char": "char:", "context": "context:"}[block]
+            names.extend(prefix + term for term in vectoriser.get_feature_names_out())
+        return names
+
+    def to_data(self) -> tuple[dict, dict]:
+        description, arrays = {"settings": self.settings, "vocabularies": {}}, {}
+        for block, vectoriser in self.vectorisers.items():
+            terms = [None] * len(vectoriser.vocabulary_)
+            for term, column in vectoriser.vocabulary_.items():
+                terms[column] = term
+            description["vocabularies"][block] = terms
+            arrays[f"idf_{block}"] = vectoriser.idf_.astype(np.float32)
+        return description, arrays
+
+    @classmethod
+    def from_data(cls, description: dict, arrays: dict) -> "FeatureSpace":
+        settings = description["settings"]
+        vectorisers = {}
+        for block, terms in description["vocabularies"].items():
+            vectoriser = cls.make_vectoriser(block, settings)
+            vectoriser.vocabulary_ = {term: column for column, term in enumerate(terms)}
+            vectoriser.idf_ = arrays[f"idf_{block}"].astype(np.float64)
+            vectorisers[block] = vectoriser
+        return cls(settings, vectorisers)
+
+
+def paragraph_inputs(pipeline: TextPipeline, analysis_texts: Sequence[str], contexts: Sequence[str]) -> dict[str, list[str]]:
+    """What the feature blocks read: segmented words, raw analysis text, segmented context."""
+    return {
+        "word": [pipeline.segmenter.joined(t) for t in analysis_texts],
+        "char": list(analysis_texts),
+        "context": [pipeline.segmenter.joined(c) for c in contexts],
+    }
+
+
+def context_text(title: str, heading: str, before: str, after: str) -> str:
+    """What a paragraph is read with: the document title, its section heading, its neighbours."""
+    return " ".join(part for part in (title, heading if heading != before else "", before, after) if part)
+
+
+def document_contexts(paragraphs: Sequence[Paragraph], *, title: str = "") -> list[str]:
+    """Context of each paragraph of a document (see :func:`context_text`)."""
+    contexts = []
+    heading = ""
+    for i, paragraph in enumerate(paragraphs):
+        before = paragraphs[i - 1].analysis if i > 0 else ""
+        after = paragraphs[i + 1].analysis if i + 1 < len(paragraphs) else ""
+        contexts.append(context_text(title if i else "", heading, before, after))
+        if i and paragraph.kind == HEADING:
+            heading = paragraph.analysis
+    return contexts
+
+
+class ThemeModel:
+    def __init__(
+        self,
+        labels: Sequence[str],
+        features: FeatureSpace,
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        thresholds: np.ndarray,
+        manifest: dict | None = None,
+        pipeline: TextPipeline | None = None,
+    ) -> None:
+        self.labels = list(labels)
+        self.features = features
+        self.coef = np.asarray(coef, dtype=np.float32)
+        self.intercept = np.asarray(intercept, dtype=np.float32)
+        self.thresholds = np.asarray(thresholds, dtype=np.float32)
+        self.manifest = manifest or {}
+        self.pipeline = pipeline or default_pipeline()
+
+    # --- prediction -----------------------------------------------------------------
+
+    def probabilities(self, analysis_texts: Sequence[str], contexts: Sequence[str]) -> np.ndarray:
+        if not analysis_texts:
+            return np.zeros((0, len(self.labels)), dtype=np.float32)
+        matrix = self.features.transform(paragraph_inputs(self.pipeline, analysis_texts, contexts))
+        logits = matrix @ self.coef.T + self.intercept
+        return 1.0 / (1.0 + np.exp(-np.asarray(logits)))
+
+    def decide(self, probabilities: np.ndarray) -> list[tuple[str, ...]]:
+        decisions = []
+        for row in probabilities:
+            passing = [i for i in np.argsort(-row, kind="stable") if row[i] >= self.thresholds[i]]
+            decisions.append(tuple(self.labels[i] for i in passing) or (OTHER,))
+        return decisions
+
+    def tag_document(self, document: Document, *, explain: int = 0) -> list[TaggedParagraph]:
+        paragraphs = document.paragraphs
+        title = document.title.analysis if document.title else ""
+        contexts = document_contexts(paragraphs, title=title)
+        probabilities = self.probabilities([p.analysis for p in paragraphs], contexts)
+        decisions = self.decide(probabilities)
+        tagged = []
+        for i, paragraph in enumerate(paragraphs):
+            labels = decisions[i]
+            if paragraph.kind == BOILERPLATE:
+                labels = (OTHER,)
+            scores = {label: float(probabilities[i, j]) for j, label in enumerate(self.labels)}
+            explanation = None
+            if explain:
+                explanation = {
+                    label: self.top_terms(paragraph.analysis, contexts[i], label, explain)
+                    for label in labels
+                    if label != OTHER
+                }
+            tagged.append(TaggedParagraph(paragraph.line, paragraph.index, paragraph.text, labels, scores, explanation))
+        return tagged
+
+    def top_terms(self, analysis_text: str, context: str, label: str, k: int = 5) -> list[str]:
+        """The terms of this paragraph that pushed it most towards ``label``."""
+        matrix = self.features.transform(paragraph_inputs(self.pipeline, [analysis_text], [context])).tocsr()
+        row = self.coef[self.labels.index(label)]
+        contributions = {column: value * row[column] for column, value in zip(matrix.indices, matrix.data)}
+        best = sorted((c for c in contributions if contributions[c] > 0), key=lambda c: -contributions[c])
+        names = self._feature_names()
+        terms: list[str] = []
+        for column in best:
+            term = names[column].removeprefix("context:")
+            if term.startswith("char:"):
+                term = term[5:].strip()
+            if len(term) > 1 and term not in terms and not any(term in t for t in terms):
+                terms.append(term)
+            if len(terms) == k:
+                break
+        return terms
+
+    def _feature_names(self) -> list[str]:
+        if not hasattr(self, "_names"):
+            self._names = self.features.feature_names()
+        return self._names
+
+    def key_sentences(self, document: Document) -> list[KeySentence]:
+        """For each theme the report is about, its most representative sentence.
+
+        A theme is in the report when at least one paragraph is tagged with it;
+        the sentence is the one of those paragraphs the model scores highest
+        for that theme, read with its paragraph as context.
+        """
+        tagged = self.tag_document(document)
+        picks = []
+        for j, label in enumerate(self.labels):
+            paragraphs = [t.paragraph for t in tagged if label in t.labels]
+            if not paragraphs:
+                continue
+            sentences = [
+                s for p in paragraphs for s in document.paragraphs[p].sentences if len(s.text) >= 6
+            ] or [s for p in paragraphs for s in document.paragraphs[p].sentences]
+            if not sentences:
+                continue
+            contexts = [document.paragraphs[s.paragraph].analysis for s in sentences]
+            probabilities = self.probabilities([s.analysis for s in sentences], contexts)[:, j]
+            best = int(np.argmax(probabilities))
+            s = sentences[best]
+            picks.append(KeySentence(label, s.text, s.analysis, s.index, s.paragraph, float(probabilities[best])))
+        picks.sort(key=lambda pick: pick.index)
+        return picks
+
+    # --- files ------------------------------------------------------------------------
+
+    def save(self, path: str | Path, *, force: bool = False) -> None:
+        description, arrays = self.features.to_data()
+        description = {
+            "format": "cn-news-toolkit theme model",
+            "format_version": FORMAT_VERSION,
+            "labels": self.labels,
+            "thresholds": [round(float(t), 4) for t in self.thresholds],
+            **description,
+        }
+        arrays |= {"coef": self.coef, "intercept": self.intercept}
+        write_model_folder(Path(path), description, arrays, self.manifest, force=force)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, *, trust: bool = False) -> "ThemeModel":
+        path = Path(path) if path is not None else default_theme_model_path()
+        if not path.exists():
+            raise ModelError(f"{path}: no such model")
+        pickles = find_pickles(path)
+        if pickles:
+            if not trust:
+                raise ModelError(
+                    f"{pickles[0]}: pickle/joblib model files can run code when loaded; "
+                    "refusing (pass --trust-model / trust=True only for files you trust)"
+                )
+            return cls._load_pickle(pickles[0])
+        description, arrays = read_model_folder(path)
+        if description.get("format_version") != FORMAT_VERSION:
+            raise ModelError(f"{path}: unsupported model format {description.get('format_version')!r}")
+        manifest = {}
+        manifest_file = path / "manifest.json"
+        if manifest_file.is_file():
+            import json
+
+            manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        return cls(
+            description["labels"],
+            FeatureSpace.from_data(description, arrays),
+            arrays["coef"],
+            arrays["intercept"],
+            np.array(description["thresholds"]),
+            manifest,
+        )
+
+    @staticmethod
+    def _load_pickle(path: Path) -> "ThemeModel":
+        import joblib
+
+        model = joblib.load(path)
+        if not isinstance(model, ThemeModel):
+            raise ModelError(f"{path}: not a theme model")
+        return model
+
+
+@cache
+def default_theme_model() -> ThemeModel:
+    """The shipped model, loaded once per process."""
+    return ThemeModel.load()

@@ -1,0 +1,368 @@
+"""Training: labelled paragraphs to a theme model, with grouped cross-validation.
+
+The label set comes from the data (``other`` means "no theme" and is not a
+label of its own).  Quality is estimated by cross-validation grouped by
+document, so paragraphs of one report never sit on both sides of a split.
+Each theme's threshold is tuned on out-of-fold probabilities: for the
+reported scores, thresholds of fold k come from the other folds only.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .classifying import OTHER, FeatureSpace, ThemeModel, context_text, paragraph_inputs
+from .document import TextPipeline, default_pipeline
+
+
+class LabelledDataError(Exception):
+    """Malformed training data; ``str(error)`` names the file and line."""
+
+
+@dataclass(frozen=True)
+class TrainingOptions:
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] | None = (1, 3)
+    min_df: int = 2
+    context_weight: float = 0.5  # scale of the title + neighbouring-paragraph block; 0 turns it off
+    C: float = 8.0
+    class_weight: str | None = "balanced"
+    folds: int = 5
+    seed: int = 0
+
+    def feature_settings(self) -> dict:
+        return {
+            "word_ngrams": list(self.word_ngrams),
+            "char_ngrams": list(self.char_ngrams) if self.char_ngrams else None,
+            "min_df": self.min_df,
+            "context_weight": self.context_weight,
+        }
+
+
+@dataclass
+class TrainingReport:
+    labels: list[str]
+    per_label: dict[str, dict[str, float]]
+    micro: dict[str, float]
+    macro: dict[str, float]
+    thresholds: dict[str, float]
+    n_records: int
+    n_groups: int
+    folds: int
+    options: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    def table(self) -> str:
+        lines = [f"{'label':14} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8} {'threshold':>9}"]
+        for label in self.labels:
+            m = self.per_label[label]
+            lines.append(
+                f"{label:14} {m['precision']:9.3f} {m['recall']:7.3f} {m['f1']:6.3f} {int(m['support']):8d} {self.thresholds[label]:9.3f}"
+            )
+        for name, m in (("micro", self.micro), ("macro", self.macro)):
+            lines.append(f"{name:14} {m['precision']:9.3f} {m['recall']:7.3f} {m['f1']:6.3f}")
+        lines.append(
+            f"{self.folds}-fold cross-validation grouped by document: {self.n_records} paragraphs, {self.n_groups} documents"
+        )
+        return "\n".join(lines)
+
+
+# --- reading labelled data -------------------------------------------------------------
+
+
+def load_records(path: str | Path) -> list[dict]:
+    """Labelled paragraphs from JSONL or CSV (columns ``text`` and ``labels``).
+
+    ``labels`` is a list or a ``;``-separated string.  Optional: ``file`` or
+    ``group`` (the document, for grouped cross-validation) and ``line``.
+    Raises :class:`LabelledDataError` naming the first bad line.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise LabelledDataError(f"{path}: {error.strerror or 'cannot be read'}") from None
+    from .reading import ReadError, decode
+
+    try:
+        text = decode(raw, source=str(path))
+    except ReadError as error:
+        raise LabelledDataError(str(error)) from None
+    if path.suffix.lower() == ".csv":
+        rows = _csv_rows(text, path)
+    else:
+        rows = _jsonl_rows(text, path)
+    records = [_validate(row, path, line) for line, row in rows]
+    if not records:
+        raise LabelledDataError(f"{path}: no labelled paragraphs")
+    return records
+
+
+def _jsonl_rows(text: str, path: Path):
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise LabelledDataError(f"{path}:{number}: not valid JSON ({error.msg})") from None
+        if not isinstance(row, dict):
+            raise LabelledDataError(f"{path}:{number}: expected a JSON object with 'text' and 'labels'")
+        yield number, row
+
+
+def _csv_rows(text: str, path: Path):
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "text" not in reader.fieldnames or "labels" not in reader.fieldnames:
+        raise LabelledDataError(f"{path}:1: CSV needs 'text' and 'labels' columns")
+    for row in reader:
+        yield reader.line_num, row
+
+
+def _validate(row: dict, path: Path, number: int) -> dict:
+    text = row.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise LabelledDataError(f"{path}:{number}: empty or missing 'text'")
+    labels = row.get("labels")
+    if isinstance(labels, str):
+        labels = [part.strip() for part in labels.split(";")]
+    if not isinstance(labels, list) or not labels or not all(isinstance(l, str) and l.strip() for l in labels):
+        raise LabelledDataError(f"{path}:{number}: 'labels' must be a non-empty list or ';'-separated string")
+    labels = [l.strip() for l in labels]
+    if OTHER in labels and len(labels) > 1:
+        raise LabelledDataError(f"{path}:{number}: '{OTHER}' cannot be combined with other labels")
+    record = {"text": text, "labels": labels, "source_line": number}
+    group = row.get("group") or row.get("file") or row.get("doc")
+    if group is not None:
+        record["group"] = str(group)
+    line = row.get("line")
+    if line not in (None, ""):
+        try:
+            record["line"] = int(line)
+        except (TypeError, ValueError):
+            raise LabelledDataError(f"{path}:{number}: 'line' must be a number") from None
+    return record
+
+
+def data_hash(records: Sequence[dict]) -> str:
+    digest = hashlib.sha256()
+    for r in records:
+        digest.update(json.dumps([r["text"], r["labels"], r.get("group"), r.get("line")], ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
+# --- features of labelled records --------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    analysis: list[str]
+    contexts: list[str]
+    groups: np.ndarray
+    targets: np.ndarray  # records x labels, 0/1
+    labels: list[str]
+
+
+def prepare(records: Sequence[dict], pipeline: TextPipeline) -> Prepared:
+    analysis = [pipeline.document(r["text"]).text(analysis=True).replace("\n", " ") for r in records]
+    labels = sorted({l for r in records for l in r["labels"] if l != OTHER})
+    if not labels:
+        raise LabelledDataError("the data has no labels other than 'other'")
+    index = {l: i for i, l in enumerate(labels)}
+    targets = np.zeros((len(records), len(labels)), dtype=np.int8)
+    for row, r in enumerate(records):
+        for l in r["labels"]:
+            if l != OTHER:
+                targets[row, index[l]] = 1
+    groups = np.array([r.get("group", f"#record{i}") for i, r in enumerate(records)])
+    return Prepared(analysis, _contexts(records, analysis), groups, targets, labels)
+
+
+def _contexts(records: Sequence[dict], analysis: Sequence[str]) -> list[str]:
+    """Title, section heading and neighbouring paragraphs, for records that say where they stand (group + line)."""
+    from .splitting import looks_like_heading
+
+    by_group: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(records):
+        if "group" in r and "line" in r:
+            by_group[r["group"]].append(i)
+    contexts = [""] * len(records)
+    for members in by_group.values():
+        members.sort(key=lambda i: records[i]["line"])
+        title = analysis[members[0]] if records[members[0]]["line"] == 1 else ""
+        heading = ""
+        for position, i in enumerate(members):
+            line = records[i]["line"]
+            previous = members[position - 1] if position > 0 else None
+            following = members[position + 1] if position + 1 < len(members) else None
+            before = analysis[previous] if previous is not None and records[previous]["line"] >= line - 2 else ""
+            after = analysis[following] if following is not None and records[following]["line"] <= line + 2 else ""
+            contexts[i] = context_text(title if position else "", heading, before, after)
+            if position and looks_like_heading(records[i]["text"]):
+                heading = analysis[i]
+    return contexts
+
+
+# --- fitting ---------------------------------------------------------------------------
+
+
+def _fit_linear(matrix, targets: np.ndarray, options: TrainingOptions) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    coefs, intercepts = [], []
+    for j in range(targets.shape[1]):
+        y = targets[:, j]
+        if y.min() == y.max():  # a label absent from (or everywhere in) this training split
+            coefs.append(np.zeros(matrix.shape[1], dtype=np.float32))
+            intercepts.append(-10.0 if y.max() == 0 else 10.0)
+            continue
+        model = LogisticRegression(C=options.C, solver="liblinear", class_weight=options.class_weight, random_state=options.seed)
+        model.fit(matrix, y)
+        coefs.append(model.coef_[0].astype(np.float32))
+        intercepts.append(float(model.intercept_[0]))
+    return np.vstack(coefs), np.array(intercepts, dtype=np.float32)
+
+
+def _fit(prepared: Prepared, rows: np.ndarray, options: TrainingOptions, pipeline: TextPipeline):
+    inputs = paragraph_inputs(pipeline, [prepared.analysis[i] for i in rows], [prepared.contexts[i] for i in rows])
+    features = FeatureSpace.fit(options.feature_settings(), inputs)
+    coef, intercept = _fit_linear(features.transform(inputs), prepared.targets[rows], options)
+    return features, coef, intercept
+
+
+def _probabilities(features, coef, intercept, prepared: Prepared, rows: np.ndarray, pipeline: TextPipeline) -> np.ndarray:
+    inputs = paragraph_inputs(pipeline, [prepared.analysis[i] for i in rows], [prepared.contexts[i] for i in rows])
+    logits = features.transform(inputs) @ coef.T + intercept
+    return 1.0 / (1.0 + np.exp(-np.asarray(logits)))
+
+
+def best_thresholds(probabilities: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Per label, the probability cut that maximises F1 on these predictions."""
+    candidates = np.linspace(0.05, 0.95, 91)
+    thresholds = np.full(targets.shape[1], 0.5)
+    for j in range(targets.shape[1]):
+        y = targets[:, j].astype(bool)
+        if not y.any():
+            continue
+        predicted = probabilities[:, j][:, None] >= candidates[None, :]
+        tp = (predicted & y[:, None]).sum(axis=0)
+        fp = (predicted & ~y[:, None]).sum(axis=0)
+        fn = (~predicted & y[:, None]).sum(axis=0)
+        f1 = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
+        thresholds[j] = candidates[int(np.argmax(f1))]
+    return thresholds
+
+
+def scores(predicted: np.ndarray, targets: np.ndarray, labels: Sequence[str]) -> tuple[dict, dict, dict]:
+    predicted, targets = predicted.astype(bool), targets.astype(bool)
+    tp = (predicted & targets).sum(axis=0)
+    fp = (predicted & ~targets).sum(axis=0)
+    fn = (~predicted & targets).sum(axis=0)
+
+    def prf(tp, fp, fn) -> dict[str, float]:
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        return {"precision": float(p), "recall": float(r), "f1": float(2 * p * r / (p + r)) if p + r else 0.0}
+
+    per_label = {l: prf(tp[j], fp[j], fn[j]) | {"support": int(targets[:, j].sum())} for j, l in enumerate(labels)}
+    micro = prf(tp.sum(), fp.sum(), fn.sum())
+    macro = {k: float(np.mean([per_label[l][k] for l in labels])) for k in ("precision", "recall", "f1")}
+    return per_label, micro, macro
+
+
+def cross_validate(
+    prepared: Prepared, options: TrainingOptions, pipeline: TextPipeline, progress: Callable[[str], None] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold probabilities and the fold of each record, grouped by document."""
+    from sklearn.model_selection import GroupKFold
+
+    n_groups = len(set(prepared.groups))
+    folds = min(options.folds, n_groups)
+    if folds < 2:
+        raise LabelledDataError("need at least two documents (groups) for cross-validation")
+    splitter = GroupKFold(n_splits=folds, shuffle=True, random_state=options.seed)
+    out_of_fold = np.zeros(prepared.targets.shape, dtype=np.float64)
+    fold_of = np.zeros(len(prepared.groups), dtype=int)
+    for k, (train_rows, test_rows) in enumerate(splitter.split(prepared.analysis, groups=prepared.groups)):
+        if progress:
+            progress(f"fold {k + 1}/{folds}")
+        fitted = _fit(prepared, train_rows, options, pipeline)
+        out_of_fold[test_rows] = _probabilities(*fitted, prepared, test_rows, pipeline)
+        fold_of[test_rows] = k
+    return out_of_fold, fold_of
+
+
+def train_model(
+    records: Sequence[dict],
+    *,
+    options: TrainingOptions = TrainingOptions(),
+    pipeline: TextPipeline | None = None,
+    progress: Callable[[str], None] | None = None,
+    extra_manifest: dict | None = None,
+) -> tuple[ThemeModel, TrainingReport]:
+    """Cross-validate, then train on everything.  Returns the model and its report."""
+    pipeline = pipeline or default_pipeline()
+    records = list(records)
+    prepared = prepare(records, pipeline)
+    out_of_fold, fold_of = cross_validate(prepared, options, pipeline, progress)
+
+    # Reported scores: each fold judged with thresholds tuned on the other folds only.
+    predicted = np.zeros_like(prepared.targets)
+    for k in np.unique(fold_of):
+        others, mine = fold_of != k, fold_of == k
+        cut = best_thresholds(out_of_fold[others], prepared.targets[others])
+        predicted[mine] = out_of_fold[mine] >= cut
+    per_label, micro, macro = scores(predicted, prepared.targets, prepared.labels)
+    thresholds = best_thresholds(out_of_fold, prepared.targets)
+
+    if progress:
+        progress("training on all data")
+    features, coef, intercept = _fit(prepared, np.arange(len(records)), options, pipeline)
+    report = TrainingReport(
+        labels=prepared.labels,
+        per_label=per_label,
+        micro=micro,
+        macro=macro,
+        thresholds={l: round(float(t), 4) for l, t in zip(prepared.labels, thresholds)},
+        n_records=len(records),
+        n_groups=len(set(prepared.groups)),
+        folds=int(fold_of.max()) + 1,
+        options=asdict(options),
+    )
+    manifest = _manifest(records, report, extra_manifest)
+    model = ThemeModel(prepared.labels, features, coef, intercept, thresholds, manifest, pipeline)
+    return model, report
+
+
+def _manifest(records: Sequence[dict], report: TrainingReport, extra: dict | None) -> dict:
+    import datetime
+    import platform
+    from importlib import metadata
+
+    packages = ("scikit-learn", "numpy", "scipy", "rjieba", "opencc")
+    return {
+        "labels": report.labels,
+        "thresholds": report.thresholds,
+        "metrics": {
+            "cross_validation": f"{report.folds}-fold, grouped by document, thresholds tuned on the other folds",
+            "micro": report.micro,
+            "macro": report.macro,
+            "per_label": report.per_label,
+        },
+        "training_data": {"records": report.n_records, "documents": report.n_groups, "sha256": data_hash(records)},
+        "options": report.options,
+        "versions": {"python": platform.python_version(), **{p: metadata.version(p) for p in packages}},
+        "date": datetime.date.today().isoformat(),
+        **(extra or {}),
+    }
