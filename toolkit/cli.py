@@ -162,7 +162,7 @@ def tag_command(paths, output, force, fmt, pattern, model, trust_model, jobs, to
         with AtomicOutput(output) as out:
             run(out)
     else:
-        run(click.get_text_stream("stdout"))
+        run(sys.stdout)
     click.echo(
         f"tag: {tagged_files} files tagged ({paragraphs} paragraphs, {chars} characters), {len(failures)} failed",
         err=True,

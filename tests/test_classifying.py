@@ -1,0 +1,92 @@
+import codecs
+
+import opencc
+import pytest
+
+import toolkit
+from toolkit.cleaning import remove_artifacts
+
+THEMES = {"organisation", "screening", "quarantine", "restrictions", "supplies", "sanitation", "publicity", "mobilisation", "reopening", "care"}
+
+
+@pytest.fixture(scope="module")
+def model():
+    return toolkit.load_model()
+
+
+def _by_line(tagged):
+    return {t.line: t for t in tagged}
+
+
+def test_shipped_model_has_the_ten_themes(model):
+    assert set(model.labels) == THEMES
+    assert model.manifest["training_data"]["records"] > 4000
+
+
+def test_seed_paragraphs_get_their_themes(seed_texts, model):
+    seed000 = _by_line(toolkit.tag(seed_texts["000"], model=model))
+    assert seed000[2].labels == ("other",)  # photo caption
+    assert "supplies" in seed000[11].labels  # 保障民生做實做細: a heading takes its section's theme
+    assert seed000[16].labels[0] == "reopening"  # online teaching
+    seed004 = _by_line(toolkit.tag(seed_texts["004"], model=model))
+    assert seed004[2].labels[0] == "organisation"  # 指挥部, 领导小组, 双组长
+    assert "screening" in seed004[3].labels  # 摸排
+    assert seed004[7].labels == seed004[8].labels == ("other",)  # copyright footer
+    seed001 = _by_line(toolkit.tag(seed_texts["001"], model=model))
+    assert "publicity" in seed001[8].labels  # screens, posters, slogans
+    for tagged in toolkit.tag(seed_texts["002"], model=model):
+        assert set(tagged.labels) <= THEMES | {"other"}
+        assert "other" not in tagged.labels or tagged.labels == ("other",)
+        assert list(tagged.labels) == sorted(tagged.labels, key=lambda l: -tagged.scores.get(l, 1.0))
+
+
+def test_line_numbers_point_at_the_paragraph(seed_texts, model):
+    lines = seed_texts["003"].split("\n")
+    for tagged in toolkit.tag(seed_texts["003"], model=model):
+        assert remove_artifacts(lines[tagged.line - 1]).strip().startswith(tagged.text[:10])
+
+
+def test_same_paragraph_in_any_script_or_encoding_gets_the_same_labels(seed_texts, model):
+    raw = seed_texts["000"].split("\n")[13]  # traditional with gateway pinyin
+    assert "(" in raw
+    traditional = remove_artifacts(raw)
+    simplified = opencc.OpenCC("t2s").convert(traditional)
+    taiwan = opencc.OpenCC("s2tw").convert(simplified)
+    variants = [
+        raw,
+        traditional,
+        simplified,
+        taiwan,
+        simplified.encode("gb18030"),
+        taiwan.encode("big5", errors="ignore"),
+        codecs.BOM_UTF8 + raw.encode("utf-8"),
+    ]
+    results = [toolkit.tag(v, model=model) for v in variants]
+    expected = results[0][0].labels
+    assert expected != ("other",)
+    for variant, tagged in zip(variants, results):
+        assert len(tagged) == 1
+        assert tagged[0].labels == expected, variant[:30]
+
+
+def test_explanations_are_terms_of_the_paragraph(seed_texts, model):
+    document = toolkit.api.read_document(seed_texts["004"])
+    tagged = model.tag_document(document, explain=5)
+    paragraph = tagged[2]
+    assert "screening" in paragraph.explanation
+    terms = paragraph.explanation["screening"]
+    assert 1 <= len(terms) <= 5
+    assert "摸排" in terms
+    for term in terms:
+        assert all(part in document.paragraphs[2].analysis or part in document.paragraphs[1].analysis + document.paragraphs[3].analysis for part in term.split())
+
+
+def test_key_sentence_per_theme(seed_texts, model):
+    picks = toolkit.summarise_by_theme(seed_texts["000"], model=model)
+    tagged = _by_line(toolkit.tag(seed_texts["000"], model=model))
+    document = toolkit.api.read_document(seed_texts["000"])
+    assert {p.theme for p in picks} >= {"organisation", "supplies", "mobilisation"}
+    for pick in picks:
+        sentence = document.sentences[pick.index]
+        assert sentence.text == pick.text
+        assert pick.theme in tagged[sentence.line].labels

@@ -1,0 +1,108 @@
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import toolkit
+from toolkit.cli import retrain_command, tag_command
+from toolkit.training import LabelledDataError, TrainingOptions, load_records
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = sorted((ROOT / "data" / "labels").glob("*.jsonl"))
+SHARED = ROOT.parent / "shared"
+
+
+def _sample(tmp_path, documents=40):
+    """Every labelled paragraph of the first N documents of the project's data."""
+    rows, files = [], []
+    for line in (ROOT / "data" / "labels" / "paragraphs.jsonl").open(encoding="utf-8"):
+        row = json.loads(line)
+        if row["file"] not in files:
+            if len(files) == documents:
+                continue
+            files.append(row["file"])
+        rows.append(row)
+    path = tmp_path / "sample.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_refuses_malformed_data_with_the_line_number(tmp_path):
+    cases = {
+        '{"text": "防控", "labels": ["care"]}\n{"text": "broken"\n': ":2: not valid JSON",
+        '{"text": "", "labels": ["care"]}\n': ":1: empty or missing 'text'",
+        '{"text": "防控", "labels": []}\n': ":1: 'labels' must be",
+        '{"text": "防控", "labels": ["other", "care"]}\n': ":1: 'other' cannot be combined",
+        '["text", "labels"]\n': ":1: expected a JSON object",
+    }
+    for content, message in cases.items():
+        path = tmp_path / "bad.jsonl"
+        path.write_text(content, encoding="utf-8")
+        with pytest.raises(LabelledDataError, match=message):
+            load_records(path)
+
+
+def test_csv_with_semicolon_labels(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("text,labels,file\n各社区开展消杀,sanitation;care,a\n今日天气晴,other,b\n", encoding="utf-8")
+    records = load_records(path)
+    assert records[0]["labels"] == ["sanitation", "care"] and records[0]["group"] == "a"
+    (tmp_path / "nolabels.csv").write_text("text,theme\nx,y\n", encoding="utf-8")
+    with pytest.raises(LabelledDataError, match="'text' and 'labels' columns"):
+        load_records(tmp_path / "nolabels.csv")
+
+
+def test_retrain_writes_a_model_that_tags_and_refuses_overwrite(tmp_path, seed_paths):
+    sample = _sample(tmp_path)
+    out = tmp_path / "mine"
+    result = CliRunner().invoke(retrain_command, [str(sample), "--out", str(out), "--folds", "3"])
+    assert result.exit_code == 0, result.output
+    assert "micro" in result.output and "macro" in result.output and "grouped by document" in result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest) >= {"labels", "thresholds", "metrics", "training_data", "versions", "date"}
+    assert len(manifest["training_data"]["sha256"]) == 64
+    tagged = CliRunner().invoke(tag_command, ["--model", str(out), str(seed_paths["002"])])
+    assert tagged.exit_code == 0
+    again = CliRunner().invoke(retrain_command, [str(sample), "--out", str(out)])
+    assert again.exit_code == 3 and "already exists" in again.output
+
+
+def test_retrain_bad_data_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "防控", "labels": ["care"]}\nnot json\n', encoding="utf-8")
+    result = CliRunner().invoke(retrain_command, [str(bad), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert f"{bad}:2: not valid JSON" in result.output
+    assert not (tmp_path / "m").exists()
+
+
+def test_train_on_another_label_set():
+    """The label set comes from the data: news headlines in three THUCNews classes."""
+    path = SHARED / "bench" / "cls" / "thucnews_title.jsonl"
+    if not path.exists():
+        pytest.skip("shared/bench/cls not beside the repo")
+    wanted = {"sports": 0, "finance": 0, "education": 0}
+    records = []
+    for line in path.open(encoding="utf-8"):
+        row = json.loads(line)
+        if row["label"] in wanted and wanted[row["label"]] < 150 and row["split"] == "dev":
+            wanted[row["label"]] += 1
+            records.append({"text": row["text"], "labels": [row["label"]]})
+    model, report = toolkit.train(records, options=TrainingOptions(folds=3, context_weight=0))
+    assert report.labels == ["education", "finance", "sports"]
+    assert report.macro["f1"] > 0.7
+    assert [t.labels for t in toolkit.tag("皇马主场三比一战胜巴萨，梅西破门。", model=model)] == [("sports",)]
+
+
+def test_default_model_is_rebuilt_with_its_manifest_scores(tmp_path):
+    """retrain on the repo's data reproduces the shipped model's cross-validation scores."""
+    out = tmp_path / "themes"
+    result = CliRunner().invoke(retrain_command, [*map(str, LABELS), "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    shipped = json.loads((ROOT / "models" / "themes" / "manifest.json").read_text(encoding="utf-8"))
+    rebuilt = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert rebuilt["training_data"]["sha256"] == shipped["training_data"]["sha256"]
+    assert rebuilt["metrics"]["micro"] == pytest.approx(shipped["metrics"]["micro"], abs=1e-6)
+    assert rebuilt["metrics"]["macro"] == pytest.approx(shipped["metrics"]["macro"], abs=1e-6)
+    assert rebuilt["thresholds"] == shipped["thresholds"]
