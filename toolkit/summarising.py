@@ -26,6 +26,9 @@ from .document import BOILERPLATE, HEADING, TEXT, Document, Sentence, TextPipeli
 from .features import IdfTable, tfidf_rows
 
 
+# Section headings that only name the unit reporting (区经济合作和商务局, 共青团雨城区委,
+# 大兴街道, 八步镇) say nothing about the work: never chosen.
+_UNIT_NAME = re.compile(r"^\S{0,14}(局|委|镇|乡|街道|社|办|办公室|中心|院|所|队|部|组|村|社区)$")
 _FIGURE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
@@ -133,7 +136,9 @@ class Summariser:
         candidates = [
             s
             for s in document.sentences
-            if document.paragraphs[s.paragraph].kind in self._candidate_kinds and len(s.text) >= self.weights.min_chars
+            if document.paragraphs[s.paragraph].kind in self._candidate_kinds
+            and len(s.text) >= self.weights.min_chars
+            and not (document.paragraphs[s.paragraph].kind == HEADING and _UNIT_NAME.search(s.analysis))
         ]
         body = [p for p in document.paragraphs if p.kind != BOILERPLATE]
         if not candidates:  # nothing but headings: fall back to whatever text there is
