@@ -165,7 +165,9 @@ def system_oracle(text: str, budget: int, references: list[str]) -> str:
 
 
 def load_set(name: str, shared: Path, limit: int | None) -> list[dict]:
-    rows = [json.loads(line) for line in (shared / "bench" / "summ" / f"{name}.jsonl").open(encoding="utf-8")]
+    """A set of shared/bench/summ by name, or any JSONL file of the same shape by path."""
+    path = Path(name) if name.endswith(".jsonl") else shared / "bench" / "summ" / f"{name}.jsonl"
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
     for position, row in enumerate(rows):
         row["references"] = row.get("summaries") or [row["summary"]]
         row["split"] = "tune" if position % 2 == 0 else "test"
@@ -191,7 +193,7 @@ def score_system(system, rows: list[dict], *, oracle: bool = False) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", default="domain_dev", help="domain_dev, finna_eval or longdoc_mini")
+    parser.add_argument("--set", default="domain_dev", help="domain_dev, finna_eval, longdoc_mini, or a .jsonl path")
     parser.add_argument("--split", choices=("all", "tune", "test", "each"), default="each")
     parser.add_argument("--limit", type=int, help="first N pairs only")
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")

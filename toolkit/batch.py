@@ -56,8 +56,8 @@ def find_files(paths: Sequence[str], pattern: str = "*.txt") -> tuple[list[str],
 
 
 @cache
-def _model(path: str | None, trust: bool) -> ThemeModel:
-    """Loaded once per worker process."""
+def cached_model(path: str | None, trust: bool) -> ThemeModel:
+    """Loaded once per process (the main one and each worker)."""
     return ThemeModel.load(path, trust=trust)
 
 
@@ -80,7 +80,7 @@ def tag_file(path: str, settings: TagSettings) -> FileResult:
         document = read_document(read_bytes(path), source=path, encoding=settings.encoding)
     except ReadError as error:
         return FileResult(path, error=str(error))
-    model = _model(settings.model, settings.trust_model)
+    model = cached_model(settings.model, settings.trust_model)
     tagged = model.tag_document(document, explain=settings.explain)
     tagged = tuple(limit_labels(t, settings.top_k, settings.min_score) for t in tagged)
     return FileResult(path, tagged, chars=sum(len(p.text) for p in document.paragraphs))

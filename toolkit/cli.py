@@ -94,13 +94,14 @@ def _by_theme_output(model, document, path: str, as_json: bool, simplified: bool
     return "\n".join(lines) if lines else "(no theme found)"
 
 
-def _load_model_or_exit(program: str, path, trust: bool):
+def _load_model_or_exit(program: str, path, trust: bool, *, cached: bool = False):
+    """The theme model, or a one-line error and exit code 3.  ``cached``: keep it for batch.tag_file."""
+    from .batch import cached_model
+    from .classifying import ThemeModel
     from .modelfiles import ModelError
 
     try:
-        from .api import load_model
-
-        return load_model(path, trust=trust)
+        return cached_model(path, trust) if cached else ThemeModel.load(path, trust=trust)
     except ModelError as error:
         _error(program, str(error))
         sys.exit(EXIT_MODEL)
@@ -134,7 +135,7 @@ def tag_command(paths, output, force, fmt, pattern, model, trust_model, jobs, to
     if output and Path(output).exists() and not force:
         _error("tag", f"{output}: already exists (use --force to replace it)")
         sys.exit(EXIT_USAGE)
-    _load_model_or_exit("tag", model, trust_model)  # fail fast, before any file is read
+    _load_model_or_exit("tag", model, trust_model, cached=True)  # fail fast, before any file is read
     files, failures = find_files(paths, pattern)
     for failure in failures:
         _error("tag", failure.error)
