@@ -1,8 +1,8 @@
 """Classifying: the theme model and tagging paragraphs with it.
 
 A :class:`ThemeModel` is plain data: TF-IDF vocabularies and IDF weights
-for word and character n-grams of the paragraph (and of its context: title
-and neighbouring paragraphs), one logistic-regression row per theme, and a
+for word and character n-grams of the paragraph, of its context (title,
+section heading, neighbouring paragraphs) and of its whole document, one logistic-regression row per theme, and a
 threshold per theme tuned by grouped cross-validation.  A paragraph gets
 every theme whose probability clears its threshold, best first, or
 ``["other"]``.  Boilerplate lines (captions, bylines, footers) are ``other``
@@ -79,7 +79,7 @@ class FeatureSpace:
     rebuilt from plain vocabularies and IDF arrays at load time.
     """
 
-    BLOCKS = ("word", "char", "context")
+    BLOCKS = ("word", "char", "context", "document")
 
     def __init__(self, settings: dict, vectorisers: dict) -> None:
         self.settings = settings
@@ -93,9 +93,17 @@ class FeatureSpace:
             low, high = settings["char_ngrams"]
             return TfidfVectorizer(analyzer="char", ngram_range=(low, high), min_df=settings["min_df"], sublinear_tf=True, dtype=np.float32)
         low, high = settings["word_ngrams"] if block == "word" else (1, 1)
+        # Words common to most documents say nothing about which one this is.
+        max_df = 0.5 if block == "document" else 1.0
         # Texts arrive segmented and space-joined, so no tokeniser callable is stored.
         return TfidfVectorizer(
-            token_pattern=r"\S+", lowercase=False, ngram_range=(low, high), min_df=settings["min_df"], sublinear_tf=True, dtype=np.float32
+            token_pattern=r"\S+",
+            lowercase=False,
+            ngram_range=(low, high),
+            min_df=settings["min_df"],
+            max_df=max_df,
+            sublinear_tf=True,
+            dtype=np.float32,
         )
 
     @classmethod
@@ -114,6 +122,8 @@ class FeatureSpace:
             blocks.append("char")
         if settings.get("context_weight", 0) > 0:
             blocks.append("context")
+        if settings.get("document_weight", 0) > 0:
+            blocks.append("document")
         return blocks
 
     def transform(self, inputs: dict[str, Sequence[str]]):
@@ -121,7 +131,12 @@ class FeatureSpace:
 
         parts = []
         for block, vectoriser in self.vectorisers.items():
-            matrix = vectoriser.transform(inputs[block])
+            if block == "document":  # many paragraphs share one document: transform each once
+                unique = {text: i for i, text in enumerate(dict.fromkeys(inputs[block]))}
+                rows = vectoriser.transform(list(unique))[[unique[text] for text in inputs[block]]]
+                matrix = rows * self.settings["document_weight"]
+            else:
+                matrix = vectoriser.transform(inputs[block])
             if block == "context":
                 matrix = matrix * self.settings["context_weight"]
             parts.append(matrix)
@@ -130,7 +145,7 @@ class FeatureSpace:
     def feature_names(self) -> list[str]:
         names = []
         for block, vectoriser in self.vectorisers.items():
-            prefix = {"word": "", "char": "char:", "context": "context:"}[block]
+            prefix = {"word": "", "char": "char:", "context": "context:", "document": "document:"}[block]
             names.extend(prefix + term for term in vectoriser.get_feature_names_out())
         return names
 
@@ -156,12 +171,16 @@ class FeatureSpace:
         return cls(settings, vectorisers)
 
 
-def paragraph_inputs(pipeline: TextPipeline, analysis_texts: Sequence[str], contexts: Sequence[str]) -> dict[str, list[str]]:
-    """What the feature blocks read: segmented words, raw analysis text, segmented context."""
+def paragraph_inputs(
+    pipeline: TextPipeline, analysis_texts: Sequence[str], contexts: Sequence[str], document_words: Sequence[str]
+) -> dict[str, list[str]]:
+    """What the feature blocks read: segmented words, raw analysis text, segmented context,
+    and the document's words (already segmented: one string shared by all its paragraphs)."""
     return {
         "word": [pipeline.segmenter.joined(t) for t in analysis_texts],
         "char": list(analysis_texts),
         "context": [pipeline.segmenter.joined(c) for c in contexts],
+        "document": list(document_words),
     }
 
 
@@ -204,10 +223,11 @@ class ThemeModel:
 
     # --- prediction -----------------------------------------------------------------
 
-    def probabilities(self, analysis_texts: Sequence[str], contexts: Sequence[str]) -> np.ndarray:
+    def probabilities(self, analysis_texts: Sequence[str], contexts: Sequence[str], document_words: str) -> np.ndarray:
         if not analysis_texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        matrix = self.features.transform(paragraph_inputs(self.pipeline, analysis_texts, contexts))
+        inputs = paragraph_inputs(self.pipeline, analysis_texts, contexts, [document_words] * len(analysis_texts))
+        matrix = self.features.transform(inputs)
         logits = matrix @ self.coef.T + self.intercept
         return 1.0 / (1.0 + np.exp(-np.asarray(logits)))
 
@@ -222,7 +242,8 @@ class ThemeModel:
         paragraphs = document.paragraphs
         title = document.title.analysis if document.title else ""
         contexts = document_contexts(paragraphs, title=title)
-        probabilities = self.probabilities([p.analysis for p in paragraphs], contexts)
+        document_words = self.pipeline.segmenter.joined(document.text(analysis=True))
+        probabilities = self.probabilities([p.analysis for p in paragraphs], contexts, document_words)
         decisions = self.decide(probabilities)
         tagged = []
         for i, paragraph in enumerate(paragraphs):
@@ -242,13 +263,15 @@ class ThemeModel:
 
     def top_terms(self, analysis_text: str, context: str, label: str, k: int = 5) -> list[str]:
         """The terms of this paragraph that pushed it most towards ``label``."""
-        matrix = self.features.transform(paragraph_inputs(self.pipeline, [analysis_text], [context])).tocsr()
+        matrix = self.features.transform(paragraph_inputs(self.pipeline, [analysis_text], [context], [""])).tocsr()
         row = self.coef[self.labels.index(label)]
         contributions = {column: value * row[column] for column, value in zip(matrix.indices, matrix.data)}
         best = sorted((c for c in contributions if contributions[c] > 0), key=lambda c: -contributions[c])
         names = self._feature_names()
         terms: list[str] = []
         for column in best:
+            if names[column].startswith("document:"):  # not a term of this paragraph
+                continue
             term = names[column].removeprefix("context:")
             if term.startswith("char:"):
                 term = term[5:].strip()
@@ -271,6 +294,7 @@ class ThemeModel:
         for that theme, read with its paragraph as context.
         """
         tagged = self.tag_document(document)
+        document_words = self.pipeline.segmenter.joined(document.text(analysis=True))
         picks = []
         for j, label in enumerate(self.labels):
             paragraphs = [t.paragraph for t in tagged if label in t.labels]
@@ -282,7 +306,7 @@ class ThemeModel:
             if not sentences:
                 continue
             contexts = [document.paragraphs[s.paragraph].analysis for s in sentences]
-            probabilities = self.probabilities([s.analysis for s in sentences], contexts)[:, j]
+            probabilities = self.probabilities([s.analysis for s in sentences], contexts, document_words)[:, j]
             best = int(np.argmax(probabilities))
             s = sentences[best]
             picks.append(KeySentence(label, s.text, s.analysis, s.index, s.paragraph, float(probabilities[best])))

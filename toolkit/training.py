@@ -33,7 +33,8 @@ class TrainingOptions:
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] | None = (1, 3)
     min_df: int = 2
-    context_weight: float = 0.5  # scale of the title + neighbouring-paragraph block; 0 turns it off
+    context_weight: float = 0.5  # scale of the title + heading + neighbouring-paragraph block; 0 turns it off
+    document_weight: float = 0.5  # scale of the whole-document block; 0 turns it off
     C: float = 8.0
     class_weight: str | None = "balanced"
     folds: int = 5
@@ -45,6 +46,7 @@ class TrainingOptions:
             "char_ngrams": list(self.char_ngrams) if self.char_ngrams else None,
             "min_df": self.min_df,
             "context_weight": self.context_weight,
+            "document_weight": self.document_weight,
         }
 
 
@@ -169,6 +171,7 @@ def data_hash(records: Sequence[dict]) -> str:
 class Prepared:
     analysis: list[str]
     contexts: list[str]
+    document_words: list[str]  # segmented words of each record's whole document (its group)
     groups: np.ndarray
     targets: np.ndarray  # records x labels, 0/1
     labels: list[str]
@@ -186,7 +189,15 @@ def prepare(records: Sequence[dict], pipeline: TextPipeline) -> Prepared:
             if l != OTHER:
                 targets[row, index[l]] = 1
     groups = np.array([r.get("group", f"#record{i}") for i, r in enumerate(records)])
-    return Prepared(analysis, _contexts(records, analysis), groups, targets, labels)
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, group in enumerate(groups):
+        members[group].append(i)
+    words_of_group = {
+        group: pipeline.segmenter.joined(" ".join(analysis[i] for i in sorted(rows, key=lambda i: records[i].get("line", 0))))
+        for group, rows in members.items()
+    }
+    document_words = [words_of_group[group] for group in groups]
+    return Prepared(analysis, _contexts(records, analysis), document_words, groups, targets, labels)
 
 
 def _contexts(records: Sequence[dict], analysis: Sequence[str]) -> list[str]:
@@ -234,16 +245,24 @@ def _fit_linear(matrix, targets: np.ndarray, options: TrainingOptions) -> tuple[
     return np.vstack(coefs), np.array(intercepts, dtype=np.float32)
 
 
+def _inputs(prepared: Prepared, rows: np.ndarray, pipeline: TextPipeline) -> dict[str, list[str]]:
+    return paragraph_inputs(
+        pipeline,
+        [prepared.analysis[i] for i in rows],
+        [prepared.contexts[i] for i in rows],
+        [prepared.document_words[i] for i in rows],
+    )
+
+
 def _fit(prepared: Prepared, rows: np.ndarray, options: TrainingOptions, pipeline: TextPipeline):
-    inputs = paragraph_inputs(pipeline, [prepared.analysis[i] for i in rows], [prepared.contexts[i] for i in rows])
+    inputs = _inputs(prepared, rows, pipeline)
     features = FeatureSpace.fit(options.feature_settings(), inputs)
     coef, intercept = _fit_linear(features.transform(inputs), prepared.targets[rows], options)
     return features, coef, intercept
 
 
 def _probabilities(features, coef, intercept, prepared: Prepared, rows: np.ndarray, pipeline: TextPipeline) -> np.ndarray:
-    inputs = paragraph_inputs(pipeline, [prepared.analysis[i] for i in rows], [prepared.contexts[i] for i in rows])
-    logits = features.transform(inputs) @ coef.T + intercept
+    logits = features.transform(_inputs(prepared, rows, pipeline)) @ coef.T + intercept
     return 1.0 / (1.0 + np.exp(-np.asarray(logits)))
 
 
