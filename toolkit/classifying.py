@@ -220,6 +220,7 @@ class ThemeModel:
         self.thresholds = np.asarray(thresholds, dtype=np.float32)
         self.manifest = manifest or {}
         self.pipeline = pipeline or default_pipeline()
+        self._names: list[str] | None = None  # feature names, built on the first explanation
 
     # --- prediction -----------------------------------------------------------------
 
@@ -282,7 +283,7 @@ class ThemeModel:
         return terms
 
     def _feature_names(self) -> list[str]:
-        if not hasattr(self, "_names"):
+        if self._names is None:
             self._names = self.features.feature_names()
         return self._names
 
