@@ -149,10 +149,12 @@ class Summariser:
         if not candidates:
             return Summary((), (), document.source, simplified)
 
-        tokens = [self.pipeline.words(s.analysis) for s in candidates]
-        doc_tokens = [t for p in body for t in self.pipeline.words(p.analysis)]
+        # Each sentence is segmented once; the document and title rows reuse its words.
+        words = {s.index: self.pipeline.words(s.analysis) for p in body for s in p.sentences}
+        tokens = [words[s.index] for s in candidates]
+        doc_tokens = [t for p in body for s in p.sentences for t in words[s.index]]
         title = document.title
-        title_tokens = self.pipeline.words(title.analysis) if title else []
+        title_tokens = [t for s in title.sentences for t in words[s.index]] if title else []
         rows, vocabulary = tfidf_rows([*tokens, doc_tokens, title_tokens], self.idf)
         sentence_rows, doc_row, title_row = rows[:-2], rows[-2], rows[-1]
 
