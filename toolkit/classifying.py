@@ -133,13 +133,11 @@ class FeatureSpace:
         for block, vectoriser in self.vectorisers.items():
             if block == "document":  # many paragraphs share one document: transform each once
                 unique = {text: i for i, text in enumerate(dict.fromkeys(inputs[block]))}
-                rows = vectoriser.transform(list(unique))[[unique[text] for text in inputs[block]]]
-                matrix = rows * self.settings["document_weight"]
+                matrix = vectoriser.transform(list(unique))[[unique[text] for text in inputs[block]]]
             else:
                 matrix = vectoriser.transform(inputs[block])
-            if block == "context":
-                matrix = matrix * self.settings["context_weight"]
-            parts.append(matrix)
+            weight = self.settings.get(f"{block}_weight", 1.0)  # context_weight, document_weight
+            parts.append(matrix * weight if weight != 1.0 else matrix)
         return hstack(parts, format="csr")
 
     def feature_names(self) -> list[str]:
@@ -239,11 +237,16 @@ class ThemeModel:
             decisions.append(tuple(self.labels[i] for i in passing) or (OTHER,))
         return decisions
 
-    def tag_document(self, document: Document, *, explain: int = 0) -> list[TaggedParagraph]:
+    def _document_words(self, document: Document) -> str:
+        return self.pipeline.segmenter.joined(document.text(analysis=True))
+
+    def tag_document(self, document: Document, *, explain: int = 0, document_words: str | None = None) -> list[TaggedParagraph]:
+        """``document_words``: the document already segmented, when the caller has it."""
         paragraphs = document.paragraphs
         title = document.title.analysis if document.title else ""
         contexts = document_contexts(paragraphs, title=title)
-        document_words = self.pipeline.segmenter.joined(document.text(analysis=True))
+        if document_words is None:
+            document_words = self._document_words(document)
         probabilities = self.probabilities([p.analysis for p in paragraphs], contexts, document_words)
         decisions = self.decide(probabilities)
         tagged = []
@@ -294,8 +297,8 @@ class ThemeModel:
         the sentence is the one of those paragraphs the model scores highest
         for that theme, read with its paragraph as context.
         """
-        tagged = self.tag_document(document)
-        document_words = self.pipeline.segmenter.joined(document.text(analysis=True))
+        document_words = self._document_words(document)
+        tagged = self.tag_document(document, document_words=document_words)
         picks = []
         for j, label in enumerate(self.labels):
             paragraphs = [t.paragraph for t in tagged if label in t.labels]
