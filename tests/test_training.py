@@ -68,6 +68,16 @@ def test_retrain_writes_a_model_that_tags_and_refuses_overwrite(tmp_path, seed_p
     assert again.exit_code == 3 and "already exists" in again.output
 
 
+def test_worker_count_does_not_change_the_model(tmp_path):
+    """Folds and the final fit run in worker processes; the result must not depend on how many."""
+    records = load_records(_sample(tmp_path, documents=30))
+    options = TrainingOptions(folds=3)
+    one, report_one = toolkit.train(records, options=options, jobs=1)
+    two, report_two = toolkit.train(records, options=options, jobs=2)
+    assert report_one.micro == report_two.micro and report_one.thresholds == report_two.thresholds
+    assert (one.coef == two.coef).all() and (one.intercept == two.intercept).all()
+
+
 def test_retrain_bad_data_writes_nothing(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "防控", "labels": ["care"]}\nnot json\n', encoding="utf-8")
@@ -98,7 +108,7 @@ def test_train_on_another_label_set():
 def test_default_model_is_rebuilt_with_its_manifest_scores(tmp_path):
     """retrain on the repo's data reproduces the shipped model's cross-validation scores."""
     out = tmp_path / "themes"
-    result = CliRunner().invoke(retrain_command, [*map(str, LABELS), "--out", str(out), "--json"])
+    result = CliRunner().invoke(retrain_command, [*map(str, LABELS), "--out", str(out), "--json", "-j", "2"])
     assert result.exit_code == 0, result.output
     shipped = json.loads((ROOT / "models" / "themes" / "manifest.json").read_text(encoding="utf-8"))
     rebuilt = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

@@ -177,8 +177,12 @@ def tag_command(paths, output, force, fmt, pattern, model, trust_model, jobs, to
 @click.option("--force", is_flag=True, help="Replace an existing model folder.")
 @click.option("--folds", type=int, default=5, show_default=True, help="Cross-validation folds (grouped by document).")
 @click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "-j", "--jobs", type=int, default=1, show_default=True, callback=_positive,
+    help="Worker processes for the folds and the final model (the model does not depend on it).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def retrain_command(labelled, out_dir, force, folds, seed, as_json):
+def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json):
     """Train a theme model on labelled paragraphs and report how good it is.
 
     LABELLED files are JSONL or CSV with `text` and `labels` (a list or a
@@ -203,7 +207,7 @@ def retrain_command(labelled, out_dir, force, folds, seed, as_json):
     options = TrainingOptions(folds=folds, seed=seed)
     extra = {"command": "retrain " + " ".join(labelled) + f" --out {out_dir}", "training_files": list(labelled)}
     try:
-        model, report = train_model(records, options=options, progress=lambda m: click.echo(f"retrain: {m}", err=True), extra_manifest=extra)
+        model, report = train_model(records, options=options, progress=lambda m: click.echo(f"retrain: {m}", err=True), extra_manifest=extra, jobs=jobs)
     except LabelledDataError as error:
         _error("retrain", str(error))
         sys.exit(EXIT_SOME_FAILED)
