@@ -214,6 +214,8 @@ class ThemeModel:
         self.labels = list(labels)
         self.features = features
         self.coef = np.asarray(coef, dtype=np.float32)
+        # features x labels in C order: scipy copies a transposed view on every sparse @ dense product.
+        self.weights = np.ascontiguousarray(self.coef.T)
         self.intercept = np.asarray(intercept, dtype=np.float32)
         self.thresholds = np.asarray(thresholds, dtype=np.float32)
         self.manifest = manifest or {}
@@ -227,7 +229,7 @@ class ThemeModel:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         inputs = paragraph_inputs(self.pipeline, analysis_texts, contexts, [document_words] * len(analysis_texts))
         matrix = self.features.transform(inputs)
-        logits = matrix @ self.coef.T + self.intercept
+        logits = matrix @ self.weights + self.intercept
         return 1.0 / (1.0 + np.exp(-np.asarray(logits)))
 
     def decide(self, probabilities: np.ndarray) -> list[tuple[str, ...]]:
