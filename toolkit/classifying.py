@@ -227,8 +227,13 @@ class ThemeModel:
     def probabilities(self, analysis_texts: Sequence[str], contexts: Sequence[str], document_words: str) -> np.ndarray:
         if not analysis_texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
+        return self._probabilities_of(self._matrix(analysis_texts, contexts, document_words))
+
+    def _matrix(self, analysis_texts: Sequence[str], contexts: Sequence[str], document_words: str):
         inputs = paragraph_inputs(self.pipeline, analysis_texts, contexts, [document_words] * len(analysis_texts))
-        matrix = self.features.transform(inputs)
+        return self.features.transform(inputs)
+
+    def _probabilities_of(self, matrix) -> np.ndarray:
         logits = matrix @ self.weights + self.intercept
         return 1.0 / (1.0 + np.exp(-np.asarray(logits)))
 
@@ -249,7 +254,10 @@ class ThemeModel:
         contexts = document_contexts(paragraphs, title=title)
         if document_words is None:
             document_words = self._document_words(document)
-        probabilities = self.probabilities([p.analysis for p in paragraphs], contexts, document_words)
+        if not paragraphs:
+            return []
+        matrix = self._matrix([p.analysis for p in paragraphs], contexts, document_words)
+        probabilities = self._probabilities_of(matrix)
         decisions = self.decide(probabilities)
         tagged = []
         for i, paragraph in enumerate(paragraphs):
@@ -260,18 +268,21 @@ class ThemeModel:
             explanation = None
             if explain:
                 explanation = {
-                    label: self.top_terms(paragraph.analysis, contexts[i], label, explain)
+                    label: self.top_terms(matrix[i], label, explain)
                     for label in labels
                     if label != OTHER
                 }
             tagged.append(TaggedParagraph(paragraph.line, paragraph.index, paragraph.text, labels, scores, explanation))
         return tagged
 
-    def top_terms(self, analysis_text: str, context: str, label: str, k: int = 5) -> list[str]:
-        """The terms of this paragraph that pushed it most towards ``label``."""
-        matrix = self.features.transform(paragraph_inputs(self.pipeline, [analysis_text], [context], [""])).tocsr()
-        row = self.coef[self.labels.index(label)]
-        contributions = {column: value * row[column] for column, value in zip(matrix.indices, matrix.data)}
+    def top_terms(self, features_row, label: str, k: int = 5) -> list[str]:
+        """The terms of a paragraph (its one-row feature matrix) that pushed it most towards ``label``.
+
+        Whole-document columns are skipped: they are not terms of the paragraph.
+        """
+        row = features_row.tocsr()
+        weights = self.coef[self.labels.index(label)]
+        contributions = {column: value * weights[column] for column, value in zip(row.indices, row.data)}
         best = sorted((c for c in contributions if contributions[c] > 0), key=lambda c: -contributions[c])
         names = self._feature_names()
         terms: list[str] = []
