@@ -90,3 +90,24 @@ def test_key_sentence_per_theme(seed_texts, model):
         sentence = document.sentences[pick.index]
         assert sentence.text == pick.text
         assert pick.theme in tagged[sentence.line].labels
+
+
+def test_a_model_of_format_one_still_loads_and_tags(seed_texts, model, tmp_path):
+    """Models retrained before the primary-theme softmax (format 1: per-theme models only) keep working."""
+    import json
+
+    from toolkit.classifying import ThemeModel, ThemeWeights
+
+    assert model.weights.primary_coef is not None
+    weights = model.weights
+    old = ThemeModel(model.labels, model.features, ThemeWeights(weights.coef, weights.intercept), model.thresholds, model.manifest)
+    old.save(tmp_path / "old")
+    description = json.loads((tmp_path / "old" / "model.json").read_text(encoding="utf-8"))
+    (tmp_path / "old" / "model.json").write_text(json.dumps(description | {"format_version": 1}), encoding="utf-8")
+
+    loaded = toolkit.load_model(tmp_path / "old")
+    assert loaded.weights.primary_coef is None
+    old_tags = _by_line(toolkit.tag(seed_texts["004"], model=loaded))
+    new_tags = _by_line(toolkit.tag(seed_texts["004"], model=model))
+    assert old_tags[2].labels[0] == "organisation"  # 指挥部, 领导小组, 双组长
+    assert old_tags[2].scores != new_tags[2].scores  # the per-theme models alone, not the average

@@ -2,8 +2,11 @@
 
 A :class:`ThemeModel` is plain data: TF-IDF vocabularies and IDF weights
 for word and character n-grams of the paragraph, of its context (title,
-section heading, neighbouring paragraphs) and of its whole document, one logistic-regression row per theme, and a
-threshold per theme tuned by grouped cross-validation.  A paragraph gets
+section heading, neighbouring paragraphs) and of its whole document; the
+:class:`ThemeWeights` of two linear models over those features (a logistic
+regression per theme, and a softmax over each paragraph's primary theme,
+whose probabilities are averaged); and a threshold per theme tuned by
+grouped cross-validation.  A paragraph gets
 every theme whose probability clears its threshold, best first, or
 ``["other"]``.  Boilerplate lines (captions, bylines, footers) are ``other``
 without asking the model.
@@ -28,7 +31,7 @@ from .modelfiles import (
 )
 
 OTHER = "other"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 added the primary-theme softmax; version 1 files still load
 
 
 @dataclass(frozen=True)
@@ -200,23 +203,66 @@ def document_contexts(paragraphs: Sequence[Paragraph], *, title: str = "") -> li
     return contexts
 
 
+class ThemeWeights:
+    """The linear part of a theme model, from a feature matrix to a probability per theme.
+
+    ``coef``/``intercept``: one logistic regression per theme (labels x features).
+    ``primary_coef``/``primary_intercept``: a softmax over each paragraph's
+    primary theme, with a last row for ``other`` ((labels + 1) x features).
+    The two models err differently (the softmax makes themes compete, the
+    per-theme models catch secondary themes); the average of their
+    probabilities beats either in grouped cross-validation.
+    """
+
+    def __init__(self, coef, intercept, primary_coef=None, primary_intercept=None) -> None:
+        self.coef = np.asarray(coef, dtype=np.float32)
+        self.intercept = np.asarray(intercept, dtype=np.float32)
+        self.primary_coef = None if primary_coef is None else np.asarray(primary_coef, dtype=np.float32)
+        self.primary_intercept = None if primary_intercept is None else np.asarray(primary_intercept, dtype=np.float32)
+        # features x labels in C order: scipy copies a transposed view on every sparse @ dense product.
+        self._weights = np.ascontiguousarray(self.coef.T)
+        self._primary_weights = None if self.primary_coef is None else np.ascontiguousarray(self.primary_coef.T)
+
+    def probabilities(self, matrix) -> np.ndarray:
+        one_vs_rest = 1.0 / (1.0 + np.exp(-np.asarray(matrix @ self._weights + self.intercept)))
+        if self._primary_weights is None:
+            return one_vs_rest
+        logits = np.asarray(matrix @ self._primary_weights + self.primary_intercept)
+        logits -= logits.max(axis=1, keepdims=True)
+        primary = np.exp(logits)
+        primary /= primary.sum(axis=1, keepdims=True)
+        return (one_vs_rest + primary[:, :-1]) / 2
+
+    def term_weights(self, label: int) -> np.ndarray:
+        """How much each feature pushes a paragraph towards theme ``label`` (both models' logits)."""
+        if self.primary_coef is None:
+            return self.coef[label]
+        return self.coef[label] + self.primary_coef[label]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        arrays = {"coef": self.coef, "intercept": self.intercept}
+        if self.primary_coef is not None:
+            arrays |= {"primary_coef": self.primary_coef, "primary_intercept": self.primary_intercept}
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: dict) -> "ThemeWeights":
+        return cls(arrays["coef"], arrays["intercept"], arrays.get("primary_coef"), arrays.get("primary_intercept"))
+
+
 class ThemeModel:
     def __init__(
         self,
         labels: Sequence[str],
         features: FeatureSpace,
-        coef: np.ndarray,
-        intercept: np.ndarray,
+        weights: ThemeWeights,
         thresholds: np.ndarray,
         manifest: dict | None = None,
         pipeline: TextPipeline | None = None,
     ) -> None:
         self.labels = list(labels)
         self.features = features
-        self.coef = np.asarray(coef, dtype=np.float32)
-        # features x labels in C order: scipy copies a transposed view on every sparse @ dense product.
-        self.weights = np.ascontiguousarray(self.coef.T)
-        self.intercept = np.asarray(intercept, dtype=np.float32)
+        self.weights = weights
         self.thresholds = np.asarray(thresholds, dtype=np.float32)
         self.manifest = manifest or {}
         self.pipeline = pipeline or default_pipeline()
@@ -234,8 +280,7 @@ class ThemeModel:
         return self.features.transform(inputs)
 
     def _probabilities_of(self, matrix) -> np.ndarray:
-        logits = matrix @ self.weights + self.intercept
-        return 1.0 / (1.0 + np.exp(-np.asarray(logits)))
+        return self.weights.probabilities(matrix)
 
     def decide(self, probabilities: np.ndarray) -> list[tuple[str, ...]]:
         decisions = []
@@ -281,7 +326,7 @@ class ThemeModel:
         Whole-document columns are skipped: they are not terms of the paragraph.
         """
         row = features_row.tocsr()
-        weights = self.coef[self.labels.index(label)]
+        weights = self.weights.term_weights(self.labels.index(label))
         contributions = {column: value * weights[column] for column, value in zip(row.indices, row.data)}
         best = sorted((c for c in contributions if contributions[c] > 0), key=lambda c: -contributions[c])
         names = self._feature_names()
@@ -341,7 +386,7 @@ class ThemeModel:
             "thresholds": [round(float(t), 4) for t in self.thresholds],
             **description,
         }
-        arrays |= {"coef": self.coef, "intercept": self.intercept}
+        arrays |= self.weights.arrays()
         write_model_folder(Path(path), description, arrays, self.manifest, force=force)
 
     @classmethod
@@ -358,7 +403,7 @@ class ThemeModel:
                 )
             return cls._load_pickle(pickles[0])
         description, arrays = read_model_folder(path)
-        if description.get("format_version") != FORMAT_VERSION:
+        if description.get("format_version") not in (1, FORMAT_VERSION):
             raise ModelError(f"{path}: unsupported model format {description.get('format_version')!r}")
         manifest = {}
         manifest_file = path / "manifest.json"
@@ -369,8 +414,7 @@ class ThemeModel:
         return cls(
             description["labels"],
             FeatureSpace.from_data(description, arrays),
-            arrays["coef"],
-            arrays["intercept"],
+            ThemeWeights.from_arrays(arrays),
             np.array(description["thresholds"]),
             manifest,
         )
