@@ -70,3 +70,23 @@ def test_shipped_model_is_plain_data():
     folder = default_theme_model_path()
     assert sorted(p.name for p in folder.iterdir()) == ["arrays.npz", "manifest.json", "model.json"]
     assert find_pickles(folder) == []
+
+
+def test_a_model_folder_missing_an_array_is_refused_by_name(tmp_path):
+    """A copy of the shipped model with the softmax's intercepts removed: one clear error, no traceback."""
+    import numpy as np
+
+    from toolkit.modelfiles import default_theme_model_path
+
+    shipped = default_theme_model_path()
+    folder = tmp_path / "themes"
+    folder.mkdir()
+    for name in ("model.json", "manifest.json"):
+        (folder / name).write_bytes((shipped / name).read_bytes())
+    with np.load(shipped / "arrays.npz", allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files if name != "primary_intercept"}
+    np.savez_compressed(folder / "arrays.npz", **arrays)
+    with pytest.raises(ModelError, match="damaged model files .no 'primary_intercept'"):
+        toolkit.load_model(folder)
+    result = CliRunner().invoke(tag_command, ["--model", str(folder), "-"], input="测试段落。")
+    assert result.exit_code == 3 and "primary_intercept" in result.output and "Traceback" not in result.output

@@ -247,6 +247,9 @@ class ThemeWeights:
 
     @classmethod
     def from_arrays(cls, arrays: dict) -> "ThemeWeights":
+        """Raises KeyError when an array is missing (the softmax's two come together or not at all)."""
+        if ("primary_coef" in arrays) != ("primary_intercept" in arrays):
+            raise KeyError("primary_intercept" if "primary_coef" in arrays else "primary_coef")
         return cls(arrays["coef"], arrays["intercept"], arrays.get("primary_coef"), arrays.get("primary_intercept"))
 
 
@@ -411,13 +414,12 @@ class ThemeModel:
             import json
 
             manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-        return cls(
-            description["labels"],
-            FeatureSpace.from_data(description, arrays),
-            ThemeWeights.from_arrays(arrays),
-            np.array(description["thresholds"]),
-            manifest,
-        )
+        try:
+            features, weights = FeatureSpace.from_data(description, arrays), ThemeWeights.from_arrays(arrays)
+            labels, thresholds = description["labels"], np.array(description["thresholds"])
+        except KeyError as error:
+            raise ModelError(f"{path}: damaged model files (no {error.args[0]!r})") from None
+        return cls(labels, features, weights, thresholds, manifest)
 
     @staticmethod
     def _load_pickle(path: Path) -> "ThemeModel":
