@@ -276,14 +276,11 @@ class ThemeModel:
     def probabilities(self, analysis_texts: Sequence[str], contexts: Sequence[str], document_words: str) -> np.ndarray:
         if not analysis_texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        return self._probabilities_of(self._matrix(analysis_texts, contexts, document_words))
+        return self.weights.probabilities(self._matrix(analysis_texts, contexts, document_words))
 
     def _matrix(self, analysis_texts: Sequence[str], contexts: Sequence[str], document_words: str):
         inputs = paragraph_inputs(self.pipeline, analysis_texts, contexts, [document_words] * len(analysis_texts))
         return self.features.transform(inputs)
-
-    def _probabilities_of(self, matrix) -> np.ndarray:
-        return self.weights.probabilities(matrix)
 
     def decide(self, probabilities: np.ndarray) -> list[tuple[str, ...]]:
         decisions = []
@@ -305,7 +302,7 @@ class ThemeModel:
         if not paragraphs:
             return []
         matrix = self._matrix([p.analysis for p in paragraphs], contexts, document_words)
-        probabilities = self._probabilities_of(matrix)
+        probabilities = self.weights.probabilities(matrix)
         decisions = self.decide(probabilities)
         tagged = []
         for i, paragraph in enumerate(paragraphs):

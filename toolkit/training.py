@@ -312,20 +312,16 @@ def _fit(prepared: Prepared, train_rows: np.ndarray, options: TrainingOptions) -
     """Feature space and the linear models, fitted on ``train_rows``."""
     from threadpoolctl import threadpool_limits
 
+    train = _rows(prepared.inputs, train_rows)
     # One BLAS thread, as in a joblib worker: the softmax fit's sums then come out the same bit for bit
     # however many workers there are.
     with threadpool_limits(limits=1):
-        return _fit_unthreaded(prepared, train_rows, options)
-
-
-def _fit_unthreaded(prepared: Prepared, train_rows: np.ndarray, options: TrainingOptions) -> tuple[FeatureSpace, ThemeWeights]:
-    train = _rows(prepared.inputs, train_rows)
-    features = FeatureSpace.fit(options.feature_settings(), train)
-    matrix = features.transform(train)
-    coef, intercept = _fit_linear(matrix, prepared.targets[train_rows], options)
-    if options.primary_C is None:
-        return features, ThemeWeights(coef, intercept)
-    primary = _fit_primary(matrix, prepared.primary[train_rows], len(prepared.labels) + 1, options)
+        features = FeatureSpace.fit(options.feature_settings(), train)
+        matrix = features.transform(train)
+        coef, intercept = _fit_linear(matrix, prepared.targets[train_rows], options)
+        if options.primary_C is None:
+            return features, ThemeWeights(coef, intercept)
+        primary = _fit_primary(matrix, prepared.primary[train_rows], len(prepared.labels) + 1, options)
     return features, ThemeWeights(coef, intercept, *primary)
 
 
