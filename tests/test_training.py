@@ -162,3 +162,33 @@ def test_primary_softmax_with_two_classes_is_the_binary_logistic_regression():
     supplies = prepared.labels.index("supplies")
     expected = LogisticRegression(C=options.primary_C, tol=1e-3, max_iter=300).fit(matrix, prepared.primary).predict_proba(matrix)[:, 1]
     assert np.allclose(2 * weights.probabilities(matrix)[:, supplies], expected, atol=1e-4)
+
+
+def test_naive_bayes_scaling_is_folded_into_the_stored_coefficients():
+    """The stored per-theme coefficients score raw features exactly as the regression on NB-scaled features did,
+    and the ratio favours a theme's own vocabulary (物资 for supplies, 隔离 for quarantine)."""
+    from scipy.sparse import diags
+    from sklearn.linear_model import LogisticRegression
+
+    from toolkit.classifying import FeatureSpace
+    from toolkit.document import default_pipeline
+    from toolkit.training import _fit_linear, _naive_bayes_ratio, prepare
+
+    records = load_records(ROOT / "data" / "labels" / "paragraphs.jsonl")[:600]
+    prepared = prepare(records, default_pipeline())
+    options = TrainingOptions()
+    features = FeatureSpace.fit(options.feature_settings(), prepared.inputs)
+    matrix = features.transform(prepared.inputs)
+    coef, intercept = _fit_linear(matrix, prepared.targets, options)
+
+    present = (matrix > 0).astype(np.float32)
+    total = np.asarray(present.sum(axis=0)).ravel()
+    column = {name: i for i, name in enumerate(features.feature_names())}
+    supplies, quarantine = prepared.labels.index("supplies"), prepared.labels.index("quarantine")
+    for theme, own, foreign in ((supplies, "物资", "隔离"), (quarantine, "隔离", "物资")):
+        ratio = _naive_bayes_ratio(present, total, prepared.targets[:, theme].astype(bool))
+        assert ratio[column[own]] > 1 > 0 > ratio[column[foreign]]
+        scaled = matrix @ diags(ratio)
+        regression = LogisticRegression(C=options.C, solver="liblinear", class_weight=options.class_weight, random_state=options.seed)
+        expected = regression.fit(scaled, prepared.targets[:, theme]).decision_function(scaled)
+        assert np.allclose(matrix @ coef[theme] + intercept[theme], expected, atol=1e-3)
