@@ -182,11 +182,10 @@ def test_naive_bayes_scaling_is_folded_into_the_stored_coefficients():
     coef, intercept = _fit_linear(matrix, prepared.targets, options)
 
     present = (matrix > 0).astype(np.float32)
-    total = np.asarray(present.sum(axis=0)).ravel()
     column = {name: i for i, name in enumerate(features.feature_names())}
     supplies, quarantine = prepared.labels.index("supplies"), prepared.labels.index("quarantine")
     for theme, own, foreign in ((supplies, "物资", "隔离"), (quarantine, "隔离", "物资")):
-        ratio = _naive_bayes_ratio(present, total, prepared.targets[:, theme].astype(bool))
+        ratio = _naive_bayes_ratio(present, prepared.targets[:, theme].astype(bool))
         assert ratio[column[own]] > 1 > 0 > ratio[column[foreign]]
         scaled = matrix @ diags(ratio)
         regression = LogisticRegression(C=options.C, solver="liblinear", class_weight=options.class_weight, random_state=options.seed)

@@ -274,8 +274,8 @@ def _fit_linear(matrix, targets: np.ndarray, options: TrainingOptions) -> tuple[
     from scipy.sparse import diags
     from sklearn.linear_model import LogisticRegression
 
-    present = (matrix > 0).astype(np.float32)  # the ratio counts documents a term occurs in, not its weight
-    total = np.asarray(present.sum(axis=0)).ravel()
+    # The ratio counts the paragraphs a term occurs in, not its weight.
+    present = (matrix > 0).astype(np.float32) if options.naive_bayes_scaling else None
     coefs, intercepts = [], []
     for j in range(targets.shape[1]):
         y = targets[:, j]
@@ -283,7 +283,7 @@ def _fit_linear(matrix, targets: np.ndarray, options: TrainingOptions) -> tuple[
             coefs.append(np.zeros(matrix.shape[1], dtype=np.float32))
             intercepts.append(-10.0 if y.max() == 0 else 10.0)
             continue
-        scale = _naive_bayes_ratio(present, total, y.astype(bool)) if options.naive_bayes_scaling else None
+        scale = _naive_bayes_ratio(present, y.astype(bool)) if present is not None else None
         model = LogisticRegression(C=options.C, solver="liblinear", class_weight=options.class_weight, random_state=options.seed)
         model.fit(matrix @ diags(scale) if scale is not None else matrix, y)
         coef = model.coef_[0] * scale if scale is not None else model.coef_[0]
@@ -292,10 +292,10 @@ def _fit_linear(matrix, targets: np.ndarray, options: TrainingOptions) -> tuple[
     return np.vstack(coefs), np.array(intercepts, dtype=np.float32)
 
 
-def _naive_bayes_ratio(present, total: np.ndarray, positive: np.ndarray) -> np.ndarray:
-    """log(p / q) per feature: its smoothed share of occurrences in positive vs negative rows."""
+def _naive_bayes_ratio(present, positive: np.ndarray) -> np.ndarray:
+    """log(p / q) per feature: its share of occurrences (smoothed by one) in positive vs negative rows."""
     in_positive = np.asarray(present[positive].sum(axis=0)).ravel() + 1.0
-    in_negative = total - in_positive + 2.0  # both counts smoothed by one
+    in_negative = np.asarray(present[~positive].sum(axis=0)).ravel() + 1.0
     return np.log((in_positive / in_positive.sum()) / (in_negative / in_negative.sum())).astype(np.float32)
 
 
