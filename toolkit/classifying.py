@@ -215,13 +215,22 @@ class ThemeWeights:
     """
 
     def __init__(self, coef, intercept, primary_coef=None, primary_intercept=None) -> None:
-        self.coef = np.asarray(coef, dtype=np.float32)
+        # Kept only as features x labels in C order: scipy copies a transposed view on every
+        # sparse @ dense product, and a second, labels x features copy would double the model's memory.
+        self._weights = np.ascontiguousarray(np.asarray(coef, dtype=np.float32).T)
         self.intercept = np.asarray(intercept, dtype=np.float32)
-        self.primary_coef = None if primary_coef is None else np.asarray(primary_coef, dtype=np.float32)
+        self._primary_weights = None if primary_coef is None else np.ascontiguousarray(np.asarray(primary_coef, dtype=np.float32).T)
         self.primary_intercept = None if primary_intercept is None else np.asarray(primary_intercept, dtype=np.float32)
-        # features x labels in C order: scipy copies a transposed view on every sparse @ dense product.
-        self._weights = np.ascontiguousarray(self.coef.T)
-        self._primary_weights = None if self.primary_coef is None else np.ascontiguousarray(self.primary_coef.T)
+
+    @property
+    def coef(self) -> np.ndarray:
+        """labels x features (a view)."""
+        return self._weights.T
+
+    @property
+    def primary_coef(self) -> np.ndarray | None:
+        """(labels + 1) x features (a view), or None for a model without the softmax."""
+        return None if self._primary_weights is None else self._primary_weights.T
 
     def probabilities(self, matrix) -> np.ndarray:
         one_vs_rest = 1.0 / (1.0 + np.exp(-np.asarray(matrix @ self._weights + self.intercept)))
@@ -235,14 +244,15 @@ class ThemeWeights:
 
     def term_weights(self, label: int) -> np.ndarray:
         """How much each feature pushes a paragraph towards theme ``label`` (both models' logits)."""
-        if self.primary_coef is None:
-            return self.coef[label]
-        return self.coef[label] + self.primary_coef[label]
+        if self._primary_weights is None:
+            return self._weights[:, label]
+        return self._weights[:, label] + self._primary_weights[:, label]
 
     def arrays(self) -> dict[str, np.ndarray]:
-        arrays = {"coef": self.coef, "intercept": self.intercept}
-        if self.primary_coef is not None:
-            arrays |= {"primary_coef": self.primary_coef, "primary_intercept": self.primary_intercept}
+        """What the model file stores, labels x features as before (copies made only while saving)."""
+        arrays = {"coef": np.ascontiguousarray(self.coef), "intercept": self.intercept}
+        if self._primary_weights is not None:
+            arrays |= {"primary_coef": np.ascontiguousarray(self.primary_coef), "primary_intercept": self.primary_intercept}
         return arrays
 
     @classmethod
