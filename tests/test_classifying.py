@@ -96,18 +96,71 @@ def test_a_model_of_format_one_still_loads_and_tags(seed_texts, model, tmp_path)
     """Models retrained before the primary-theme softmax (format 1: per-theme models only) keep working."""
     import json
 
-    from toolkit.classifying import ThemeModel, ThemeWeights
+    from toolkit.classifying import ScoreSmoothing, ThemeModel, ThemeWeights
 
     assert model.weights.primary_coef is not None
     weights = model.weights
     old = ThemeModel(model.labels, model.features, ThemeWeights(weights.coef, weights.intercept), model.thresholds, model.manifest)
     old.save(tmp_path / "old")
     description = json.loads((tmp_path / "old" / "model.json").read_text(encoding="utf-8"))
+    del description["score_smoothing"]  # format 3
     (tmp_path / "old" / "model.json").write_text(json.dumps(description | {"format_version": 1}), encoding="utf-8")
 
     loaded = toolkit.load_model(tmp_path / "old")
     assert loaded.weights.primary_coef is None
+    assert loaded.smoothing == ScoreSmoothing()
     old_tags = _by_line(toolkit.tag(seed_texts["004"], model=loaded))
     new_tags = _by_line(toolkit.tag(seed_texts["004"], model=model))
     assert old_tags[2].labels[0] == "organisation"  # 指挥部, 领导小组, 双组长
     assert old_tags[2].scores != new_tags[2].scores  # the per-theme models alone, not the average
+
+
+def _raw_probabilities(model, document):
+    """The linear models' probabilities of every paragraph, before smoothing."""
+    from toolkit.classifying import document_contexts
+
+    title = document.title.analysis if document.title else ""
+    contexts = document_contexts(document.paragraphs, title=title)
+    return model.probabilities([p.analysis for p in document.paragraphs], contexts, model._document_words(document))
+
+
+def test_scores_are_blended_with_the_neighbours_and_the_document(seed_texts, model):
+    """A tagged paragraph's scores are its own probabilities blended with those of the paragraphs beside it
+    (one-line datelines and the like left out) and with its document's mean."""
+    import numpy as np
+
+    from toolkit.classifying import SMOOTHED_MIN_CHARS
+
+    smoothing = model.smoothing
+    assert smoothing.neighbours > 0 and smoothing.document > 0
+    document = toolkit.api.read_document(seed_texts["000"])
+    raw = _raw_probabilities(model, document)
+    tagged = model.tag_document(document)
+    long_rows = [i for i, p in enumerate(document.paragraphs) if len(p.analysis) >= SMOOTHED_MIN_CHARS]
+    assert len(long_rows) < len(document.paragraphs)  # seed 000 has short lines
+    mean = raw[long_rows].mean(axis=0)
+    for position in (0, 3, len(long_rows) - 1):
+        row = long_rows[position]
+        before = long_rows[max(position - 1, 0)]
+        after = long_rows[min(position + 1, len(long_rows) - 1)]
+        expected = (raw[row] + smoothing.neighbours * (raw[before] + raw[after]) / 2 + smoothing.document * mean) / (
+            1 + smoothing.neighbours + smoothing.document
+        )
+        got = np.array([tagged[row].scores[label] for label in model.labels])
+        assert got == pytest.approx(expected, abs=1e-5)
+    for row in set(range(len(document.paragraphs))) - set(long_rows):
+        assert [tagged[row].scores[label] for label in model.labels] == pytest.approx(raw[row].tolist(), abs=1e-6)
+
+
+def test_smoothing_never_reads_across_documents(seed_texts, model):
+    """Training smooths all out-of-fold probabilities at once: each document must come out as if alone."""
+    import numpy as np
+
+    from toolkit.classifying import ScoreSmoothing
+
+    smoothing = ScoreSmoothing(neighbours=0.3, document=0.3)
+    parts = [_raw_probabilities(model, toolkit.api.read_document(seed_texts[name])) for name in ("001", "003")]
+    together = smoothing.apply(np.vstack(parts), np.array([0] * len(parts[0]) + [1] * len(parts[1])))
+    alone = np.vstack([smoothing.apply(part, np.zeros(len(part))) for part in parts])
+    assert together == pytest.approx(alone)
+    assert not np.allclose(alone, np.vstack(parts))

@@ -63,6 +63,7 @@ def test_retrain_writes_a_model_that_tags_and_refuses_overwrite(tmp_path, seed_p
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert set(manifest) >= {"labels", "thresholds", "metrics", "training_data", "versions", "date"}
     assert len(manifest["training_data"]["sha256"]) == 64
+    assert toolkit.load_model(out).smoothing == TrainingOptions().smoothing()
     tagged = CliRunner().invoke(tag_command, ["--model", str(out), str(seed_paths["002"])])
     assert tagged.exit_code == 0
     again = CliRunner().invoke(retrain_command, [str(sample), "--out", str(out)])

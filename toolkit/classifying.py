@@ -5,8 +5,9 @@ for word and character n-grams of the paragraph, of its context (title,
 section heading, neighbouring paragraphs) and of its whole document; the
 :class:`ThemeWeights` of two linear models over those features (a logistic
 regression per theme, and a softmax over each paragraph's primary theme,
-whose probabilities are averaged); and a threshold per theme tuned by
-grouped cross-validation.  A paragraph gets
+whose probabilities are averaged); a :class:`ScoreSmoothing` that blends
+each paragraph's probabilities with its neighbours' and its document's; and
+a threshold per theme tuned by grouped cross-validation.  A paragraph gets
 every theme whose probability clears its threshold, best first, or
 ``["other"]``.  Boilerplate lines (captions, bylines, footers) are ``other``
 without asking the model.
@@ -31,7 +32,8 @@ from .modelfiles import (
 )
 
 OTHER = "other"
-FORMAT_VERSION = 2  # 2 added the primary-theme softmax; version 1 files still load
+FORMAT_VERSION = 3  # 2 added the primary-theme softmax, 3 score smoothing; older files still load
+SMOOTHED_MIN_CHARS = 10  # the labelled paragraphs the smoothing was tuned on are all at least this long
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,40 @@ class ThemeWeights:
         return cls(arrays["coef"], arrays["intercept"], arrays.get("primary_coef"), arrays.get("primary_intercept"))
 
 
+@dataclass(frozen=True)
+class ScoreSmoothing:
+    """Blends each paragraph's theme probabilities with its neighbours' and its document's mean.
+
+    Themes run in stretches of a report, so a paragraph's neighbours (whose
+    probabilities already read their own context) are evidence about it.
+    The weights are relative to the paragraph's own probabilities (weight 1);
+    both 0 leave them unchanged.
+    """
+
+    neighbours: float = 0.0
+    document: float = 0.0
+
+    def apply(self, probabilities: np.ndarray, documents: np.ndarray) -> np.ndarray:
+        """Rows in reading order with each document's rows together; ``documents`` names each row's document.
+
+        A row at either end of its document stands in for its missing neighbour.
+        """
+        if not (self.neighbours or self.document) or len(probabilities) == 0:
+            return probabilities
+        rows = np.arange(len(documents))
+        previous = np.where(np.r_[False, documents[1:] == documents[:-1]], rows - 1, rows)
+        following = np.where(np.r_[documents[:-1] == documents[1:], False], rows + 1, rows)
+        _, document_of, sizes = np.unique(documents, return_inverse=True, return_counts=True)
+        sums = np.zeros((len(sizes), probabilities.shape[1]))
+        np.add.at(sums, document_of, probabilities)
+        blended = (
+            probabilities
+            + self.neighbours * (probabilities[previous] + probabilities[following]) / 2
+            + self.document * (sums / sizes[:, None])[document_of]
+        )
+        return blended / (1 + self.neighbours + self.document)
+
+
 class ThemeModel:
     def __init__(
         self,
@@ -272,10 +308,12 @@ class ThemeModel:
         thresholds: np.ndarray,
         manifest: dict | None = None,
         pipeline: TextPipeline | None = None,
+        smoothing: ScoreSmoothing = ScoreSmoothing(),
     ) -> None:
         self.labels = list(labels)
         self.features = features
         self.weights = weights
+        self.smoothing = smoothing
         self.thresholds = np.asarray(thresholds, dtype=np.float32)
         self.manifest = manifest or {}
         self.pipeline = pipeline or default_pipeline()
@@ -312,7 +350,7 @@ class ThemeModel:
         if not paragraphs:
             return []
         matrix = self._matrix([p.analysis for p in paragraphs], contexts, document_words)
-        probabilities = self.weights.probabilities(matrix)
+        probabilities = self._smoothed(self.weights.probabilities(matrix), paragraphs)
         decisions = self.decide(probabilities)
         tagged = []
         for i, paragraph in enumerate(paragraphs):
@@ -329,6 +367,12 @@ class ThemeModel:
                 }
             tagged.append(TaggedParagraph(paragraph.line, paragraph.index, paragraph.text, labels, scores, explanation))
         return tagged
+
+    def _smoothed(self, probabilities: np.ndarray, paragraphs: Sequence[Paragraph]) -> np.ndarray:
+        # Shorter lines (datelines, "(完)") were never labelled, so they neither take part nor count as neighbours.
+        rows = [i for i, p in enumerate(paragraphs) if len(p.analysis) >= SMOOTHED_MIN_CHARS]
+        probabilities[rows] = self.smoothing.apply(probabilities[rows], np.zeros(len(rows)))
+        return probabilities
 
     def top_terms(self, features_row, label: str, k: int = 5) -> list[str]:
         """The terms of a paragraph (its one-row feature matrix) that pushed it most towards ``label``.
@@ -394,6 +438,7 @@ class ThemeModel:
             "format_version": FORMAT_VERSION,
             "labels": self.labels,
             "thresholds": [round(float(t), 4) for t in self.thresholds],
+            "score_smoothing": {"neighbours": self.smoothing.neighbours, "document": self.smoothing.document},
             **description,
         }
         arrays |= self.weights.arrays()
@@ -413,7 +458,7 @@ class ThemeModel:
                 )
             return cls._load_pickle(pickles[0])
         description, arrays = read_model_folder(path)
-        if description.get("format_version") not in (1, FORMAT_VERSION):
+        if description.get("format_version") not in (1, 2, FORMAT_VERSION):
             raise ModelError(f"{path}: unsupported model format {description.get('format_version')!r}")
         manifest = {}
         manifest_file = path / "manifest.json"
@@ -426,7 +471,9 @@ class ThemeModel:
             labels, thresholds = description["labels"], np.array(description["thresholds"])
         except KeyError as error:
             raise ModelError(f"{path}: damaged model files (no {error.args[0]!r})") from None
-        return cls(labels, features, weights, thresholds, manifest)
+        weights_of_smoothing = description.get("score_smoothing", {})  # none before format 3
+        smoothing = ScoreSmoothing(float(weights_of_smoothing.get("neighbours", 0)), float(weights_of_smoothing.get("document", 0)))
+        return cls(labels, features, weights, thresholds, manifest, smoothing=smoothing)
 
     @staticmethod
     def _load_pickle(path: Path) -> "ThemeModel":
