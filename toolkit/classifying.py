@@ -471,8 +471,8 @@ class ThemeModel:
             labels, thresholds = description["labels"], np.array(description["thresholds"])
         except KeyError as error:
             raise ModelError(f"{path}: damaged model files (no {error.args[0]!r})") from None
-        weights_of_smoothing = description.get("score_smoothing", {})  # none before format 3
-        smoothing = ScoreSmoothing(float(weights_of_smoothing.get("neighbours", 0)), float(weights_of_smoothing.get("document", 0)))
+        blend = description.get("score_smoothing", {})  # none before format 3
+        smoothing = ScoreSmoothing(float(blend.get("neighbours", 0)), float(blend.get("document", 0)))
         return cls(labels, features, weights, thresholds, manifest, smoothing=smoothing)
 
     @staticmethod
