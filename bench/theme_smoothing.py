@@ -52,11 +52,12 @@ def main() -> None:
     unsmoothed = dataclasses.replace(TrainingOptions(), neighbour_smoothing=0.0, document_smoothing=0.0)
     _, raw, fold_of = _fit_and_cross_validate(prepared, unsmoothed, args.jobs, final=False)
     order, targets, labels = prepared.reading_order, prepared.targets, prepared.labels
+    analysis_texts = [prepared.inputs["char"][i] for i in order]
 
     smoothed = {}
     for pair in ((n, d) for n in NEIGHBOURS for d in DOCUMENT):
         probabilities = np.empty_like(raw)
-        probabilities[order] = ScoreSmoothing(*pair).apply(raw[order], prepared.groups[order])
+        probabilities[order] = ScoreSmoothing(*pair).apply(raw[order], prepared.groups[order], analysis_texts)
         smoothed[pair] = probabilities
 
     print("micro F1, neighbours (rows) x document (columns)")

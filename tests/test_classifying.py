@@ -159,8 +159,10 @@ def test_smoothing_never_reads_across_documents(seed_texts, model):
     from toolkit.classifying import ScoreSmoothing
 
     smoothing = ScoreSmoothing(neighbours=0.3, document=0.3)
-    parts = [_raw_probabilities(model, toolkit.api.read_document(seed_texts[name])) for name in ("001", "003")]
-    together = smoothing.apply(np.vstack(parts), np.array([0] * len(parts[0]) + [1] * len(parts[1])))
-    alone = np.vstack([smoothing.apply(part, np.zeros(len(part))) for part in parts])
+    documents = [toolkit.api.read_document(seed_texts[name]) for name in ("001", "003")]
+    parts = [_raw_probabilities(model, document) for document in documents]
+    texts = [[p.analysis for p in document.paragraphs] for document in documents]
+    together = smoothing.apply(np.vstack(parts), np.array([0] * len(parts[0]) + [1] * len(parts[1])), texts[0] + texts[1])
+    alone = np.vstack([smoothing.apply(part, np.zeros(len(part)), text) for part, text in zip(parts, texts)])
     assert together == pytest.approx(alone)
     assert not np.allclose(alone, np.vstack(parts))

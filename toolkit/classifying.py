@@ -33,7 +33,7 @@ from .modelfiles import (
 
 OTHER = "other"
 FORMAT_VERSION = 3  # 2 added the primary-theme softmax, 3 score smoothing; older files still load
-SMOOTHED_MIN_CHARS = 10  # the labelled paragraphs the smoothing was tuned on are all at least this long
+SMOOTHED_MIN_CHARS = 10  # the labelled paragraphs the score smoothing was tuned on are all at least this long
 
 
 @dataclass(frozen=True)
@@ -278,13 +278,22 @@ class ScoreSmoothing:
     neighbours: float = 0.0
     document: float = 0.0
 
-    def apply(self, probabilities: np.ndarray, documents: np.ndarray) -> np.ndarray:
-        """Rows in reading order with each document's rows together; ``documents`` names each row's document.
+    def apply(self, probabilities: np.ndarray, documents: Sequence, texts: Sequence[str]) -> np.ndarray:
+        """Rows in reading order with each document's rows together; ``documents`` names each row's
+        document, ``texts`` gives its analysis text.
 
-        A row at either end of its document stands in for its missing neighbour.
+        Rows under SMOOTHED_MIN_CHARS characters (datelines, "(完)": never labelled, so the weights
+        know nothing of them) keep their probabilities and are nobody's neighbour.
         """
-        if not (self.neighbours or self.document) or len(probabilities) == 0:
+        taking_part = np.array([len(text) >= SMOOTHED_MIN_CHARS for text in texts], dtype=bool)
+        if not (self.neighbours or self.document) or not taking_part.any():
             return probabilities
+        smoothed = probabilities.copy()
+        smoothed[taking_part] = self._blend(probabilities[taking_part], np.asarray(documents)[taking_part])
+        return smoothed
+
+    def _blend(self, probabilities: np.ndarray, documents: np.ndarray) -> np.ndarray:
+        """A row at either end of its document stands in for its missing neighbour."""
         rows = np.arange(len(documents))
         previous = np.where(np.r_[False, documents[1:] == documents[:-1]], rows - 1, rows)
         following = np.where(np.r_[documents[:-1] == documents[1:], False], rows + 1, rows)
@@ -349,8 +358,9 @@ class ThemeModel:
             document_words = self._document_words(document)
         if not paragraphs:
             return []
-        matrix = self._matrix([p.analysis for p in paragraphs], contexts, document_words)
-        probabilities = self._smoothed(self.weights.probabilities(matrix), paragraphs)
+        analysis_texts = [p.analysis for p in paragraphs]
+        matrix = self._matrix(analysis_texts, contexts, document_words)
+        probabilities = self.smoothing.apply(self.weights.probabilities(matrix), np.zeros(len(paragraphs)), analysis_texts)
         decisions = self.decide(probabilities)
         tagged = []
         for i, paragraph in enumerate(paragraphs):
@@ -367,12 +377,6 @@ class ThemeModel:
                 }
             tagged.append(TaggedParagraph(paragraph.line, paragraph.index, paragraph.text, labels, scores, explanation))
         return tagged
-
-    def _smoothed(self, probabilities: np.ndarray, paragraphs: Sequence[Paragraph]) -> np.ndarray:
-        # Shorter lines (datelines, "(完)") were never labelled, so they neither take part nor count as neighbours.
-        rows = [i for i, p in enumerate(paragraphs) if len(p.analysis) >= SMOOTHED_MIN_CHARS]
-        probabilities[rows] = self.smoothing.apply(probabilities[rows], np.zeros(len(rows)))
-        return probabilities
 
     def top_terms(self, features_row, label: str, k: int = 5) -> list[str]:
         """The terms of a paragraph (its one-row feature matrix) that pushed it most towards ``label``.

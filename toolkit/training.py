@@ -423,7 +423,8 @@ def _fit_and_cross_validate(prepared: Prepared, options: TrainingOptions, jobs: 
         fold_of[test] = k
     # A document sits in one fold, so its smoothing reads only that fold's probabilities.
     order = prepared.reading_order
-    out_of_fold[order] = options.smoothing().apply(out_of_fold[order], prepared.groups[order])
+    analysis_texts = [prepared.inputs["char"][i] for i in order]
+    out_of_fold[order] = options.smoothing().apply(out_of_fold[order], prepared.groups[order], analysis_texts)
     return fitted, out_of_fold, fold_of
 
 
