@@ -31,6 +31,7 @@ from toolkit.training import (  # noqa: E402
     load_records,
     prepare,
     scores,
+    smoothed_out_of_fold,
 )
 
 NEIGHBOURS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25)
@@ -51,14 +52,8 @@ def main() -> None:
     prepared = prepare(records, default_pipeline())
     unsmoothed = dataclasses.replace(TrainingOptions(), neighbour_smoothing=0.0, document_smoothing=0.0)
     _, raw, fold_of = _fit_and_cross_validate(prepared, unsmoothed, args.jobs, final=False)
-    order, targets, labels = prepared.reading_order, prepared.targets, prepared.labels
-    analysis_texts = [prepared.inputs["char"][i] for i in order]
-
-    smoothed = {}
-    for pair in ((n, d) for n in NEIGHBOURS for d in DOCUMENT):
-        probabilities = np.empty_like(raw)
-        probabilities[order] = ScoreSmoothing(*pair).apply(raw[order], prepared.groups[order], analysis_texts)
-        smoothed[pair] = probabilities
+    targets, labels = prepared.targets, prepared.labels
+    smoothed = {pair: smoothed_out_of_fold(raw, prepared, ScoreSmoothing(*pair)) for pair in ((n, d) for n in NEIGHBOURS for d in DOCUMENT)}
 
     print("micro F1, neighbours (rows) x document (columns)")
     print(f"{'':>6}" + "".join(f"{d:>8}" for d in DOCUMENT))

@@ -203,16 +203,13 @@ def prepare(records: Sequence[dict], pipeline: TextPipeline) -> Prepared:
                 targets[row, index[l]] = 1
     primary = np.array([index.get(r["labels"][0], len(labels)) for r in records])
     groups = np.array([r.get("group", f"#record{i}") for i, r in enumerate(records)])
-    members: dict[str, list[int]] = defaultdict(list)
-    for i, group in enumerate(groups):
-        members[group].append(i)
-    words_of_group = {
-        group: pipeline.segmenter.joined(" ".join(analysis[i] for i in sorted(rows, key=lambda i: records[i].get("line", 0))))
-        for group, rows in members.items()
-    }
+    reading_order = np.lexsort(([r.get("line", 0) for r in records], groups))  # stable: unnumbered lines keep file order
+    texts_of_group: dict[str, list[str]] = defaultdict(list)
+    for i in reading_order:
+        texts_of_group[groups[i]].append(analysis[i])
+    words_of_group = {group: pipeline.segmenter.joined(" ".join(texts)) for group, texts in texts_of_group.items()}
     document_words = [words_of_group[group] for group in groups]
     inputs = paragraph_inputs(pipeline, analysis, _contexts(records, analysis), document_words)
-    reading_order = np.lexsort(([r.get("line", 0) for r in records], groups))  # stable: unnumbered lines keep file order
     return Prepared(inputs, groups, _merge_copies(records, groups), targets, labels, primary, reading_order)
 
 
@@ -422,10 +419,15 @@ def _fit_and_cross_validate(prepared: Prepared, options: TrainingOptions, jobs: 
         out_of_fold[test] = probabilities
         fold_of[test] = k
     # A document sits in one fold, so its smoothing reads only that fold's probabilities.
+    return fitted, smoothed_out_of_fold(out_of_fold, prepared, options.smoothing()), fold_of
+
+
+def smoothed_out_of_fold(probabilities: np.ndarray, prepared: Prepared, smoothing: ScoreSmoothing) -> np.ndarray:
+    """``probabilities`` (one row per record) smoothed within each document, as tagging smooths a document."""
     order = prepared.reading_order
-    analysis_texts = [prepared.inputs["char"][i] for i in order]
-    out_of_fold[order] = options.smoothing().apply(out_of_fold[order], prepared.groups[order], analysis_texts)
-    return fitted, out_of_fold, fold_of
+    smoothed = np.empty_like(probabilities)
+    smoothed[order] = smoothing.apply(probabilities[order], prepared.groups[order], [prepared.inputs["char"][i] for i in order])
+    return smoothed
 
 
 def fold_predictions(out_of_fold: np.ndarray, fold_of: np.ndarray, targets: np.ndarray) -> np.ndarray:
