@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from toolkit.training import cross_validated_predictions, load_records, scores  # noqa: E402
+from toolkit.themes.training import cross_validated_predictions, load_records, scores  # noqa: E402
 
 
 def main() -> None:

@@ -22,9 +22,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from toolkit.classifying import ScoreSmoothing  # noqa: E402
-from toolkit.document import default_pipeline  # noqa: E402
-from toolkit.training import (  # noqa: E402
+from toolkit.text.document import default_pipeline  # noqa: E402
+from toolkit.themes.model import ScoreSmoothing  # noqa: E402
+from toolkit.themes.training import (  # noqa: E402
     TrainingOptions,
     _fit_and_cross_validate,
     fold_predictions,

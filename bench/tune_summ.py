@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from summ_bench import load_set, rouge  # noqa: E402
 
 from toolkit.api import default_summariser, read_document  # noqa: E402
-from toolkit.summarising import Length, SummaryWeights  # noqa: E402
+from toolkit.summarising.summariser import Length, SummaryWeights  # noqa: E402
 
 SPACE = {
     "title": [0.0, 0.1, 0.2, 0.3, 0.5],

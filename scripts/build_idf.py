@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from toolkit.document import TextPipeline  # noqa: E402
-from toolkit.features import IdfTable, document_frequencies  # noqa: E402
+from toolkit.summarising.idf import IdfTable, document_frequencies  # noqa: E402
+from toolkit.text.document import TextPipeline  # noqa: E402
 
 MIN_DF = 2  # terms seen in one document only get the unseen-term weight anyway
 

@@ -4,7 +4,7 @@ import opencc
 import pytest
 
 import toolkit
-from toolkit.cleaning import remove_artifacts
+from toolkit.text.cleaning import remove_artifacts
 
 THEMES = {"organisation", "screening", "quarantine", "restrictions", "supplies", "sanitation", "publicity", "mobilisation", "reopening", "care"}
 
@@ -96,7 +96,7 @@ def test_a_model_of_format_one_still_loads_and_tags(seed_texts, model, tmp_path)
     """Models retrained before the primary-theme softmax (format 1: per-theme models only) keep working."""
     import json
 
-    from toolkit.classifying import ScoreSmoothing, ThemeModel, ThemeWeights
+    from toolkit.themes.model import ScoreSmoothing, ThemeModel, ThemeWeights
 
     assert model.weights.primary_coef is not None
     weights = model.weights
@@ -117,7 +117,7 @@ def test_a_model_of_format_one_still_loads_and_tags(seed_texts, model, tmp_path)
 
 def _raw_probabilities(model, document):
     """The linear models' probabilities of every paragraph, before smoothing."""
-    from toolkit.classifying import document_contexts
+    from toolkit.themes.model import document_contexts
 
     title = document.title.analysis if document.title else ""
     contexts = document_contexts(document.paragraphs, title=title)
@@ -129,7 +129,7 @@ def test_scores_are_blended_with_the_neighbours_and_the_document(seed_texts, mod
     (one-line datelines and the like left out) and with its document's mean."""
     import numpy as np
 
-    from toolkit.classifying import SMOOTHED_MIN_CHARS
+    from toolkit.themes.model import SMOOTHED_MIN_CHARS
 
     smoothing = model.smoothing
     assert smoothing.neighbours > 0 and smoothing.document > 0
@@ -156,7 +156,7 @@ def test_smoothing_never_reads_across_documents(seed_texts, model):
     """Training smooths all out-of-fold probabilities at once: each document must come out as if alone."""
     import numpy as np
 
-    from toolkit.classifying import ScoreSmoothing
+    from toolkit.themes.model import ScoreSmoothing
 
     smoothing = ScoreSmoothing(neighbours=0.3, document=0.3)
     documents = [toolkit.api.read_document(seed_texts[name]) for name in ("001", "003")]

@@ -1,4 +1,10 @@
-from toolkit.cleaning import ScriptConverter, analysis_form, is_boilerplate, remove_artifacts, strip_inline_bylines
+from toolkit.text.cleaning import (
+    ScriptConverter,
+    analysis_form,
+    is_boilerplate,
+    remove_artifacts,
+    strip_inline_bylines,
+)
 
 
 def test_gateway_pinyin_is_removed_from_seed_lines(seed_texts):

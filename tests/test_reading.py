@@ -3,7 +3,7 @@ import codecs
 import opencc
 import pytest
 
-from toolkit.reading import ReadError, decode, read_text
+from toolkit.text.reading import ReadError, decode, read_text
 
 
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-16", "utf-8-sig"])

@@ -1,5 +1,5 @@
-from toolkit.cleaning import remove_artifacts
-from toolkit.splitting import looks_like_heading, split_lines, split_sentences
+from toolkit.text.cleaning import remove_artifacts
+from toolkit.text.splitting import looks_like_heading, split_lines, split_sentences
 
 
 def test_closing_quote_stays_with_its_sentence():

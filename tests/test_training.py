@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 import toolkit
 from toolkit.cli import retrain_command, tag_command
-from toolkit.training import LabelledDataError, TrainingOptions, load_records
+from toolkit.themes.training import LabelledDataError, TrainingOptions, load_records
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = sorted((ROOT / "data" / "labels").glob("*.jsonl"))
@@ -124,8 +124,8 @@ def test_default_model_is_rebuilt_with_its_manifest_scores(tmp_path):
 def test_copies_of_a_report_stay_on_one_side_of_every_split():
     """Republished copies of one report (here three copies of the tax office's "non-contact" Q&A) form one
     cross-validation group; reports of different meetings sharing only the short attendance line stay apart."""
-    from toolkit.document import default_pipeline
-    from toolkit.training import _folds, prepare
+    from toolkit.text.document import default_pipeline
+    from toolkit.themes.training import _folds, prepare
 
     copies = {"corpus/ncp_policies/00336.txt", "corpus/ncp_policies/00495.txt", "corpus/ncp_policies/00517.txt"}
     records = [r for r in load_records(ROOT / "data" / "labels" / "extra7_ncp_policies.jsonl") if r["group"] in copies]
@@ -148,9 +148,9 @@ def test_primary_softmax_with_two_classes_is_the_binary_logistic_regression():
     """With two primary classes scikit-learn fits one row; stored as a softmax it must give the same probabilities."""
     from sklearn.linear_model import LogisticRegression
 
-    from toolkit.classifying import FeatureSpace, ThemeWeights
-    from toolkit.document import default_pipeline
-    from toolkit.training import _fit_primary, prepare
+    from toolkit.text.document import default_pipeline
+    from toolkit.themes.model import FeatureSpace, ThemeWeights
+    from toolkit.themes.training import _fit_primary, prepare
 
     records = [r for r in load_records(ROOT / "data" / "labels" / "paragraphs.jsonl") if r["labels"][0] in ("reopening", "supplies")][:300]
     prepared = prepare(records, default_pipeline())
@@ -171,9 +171,9 @@ def test_naive_bayes_scaling_is_folded_into_the_stored_coefficients():
     from scipy.sparse import diags
     from sklearn.linear_model import LogisticRegression
 
-    from toolkit.classifying import FeatureSpace
-    from toolkit.document import default_pipeline
-    from toolkit.training import _fit_linear, _naive_bayes_ratio, prepare
+    from toolkit.text.document import default_pipeline
+    from toolkit.themes.model import FeatureSpace
+    from toolkit.themes.training import _fit_linear, _naive_bayes_ratio, prepare
 
     records = load_records(ROOT / "data" / "labels" / "paragraphs.jsonl")[:600]
     prepared = prepare(records, default_pipeline())

@@ -1,6 +1,6 @@
 import pickle
 
-from toolkit.words import Segmenter, domain_words
+from toolkit.text.words import Segmenter, domain_words
 
 
 def test_domain_words_are_kept_whole():

@@ -24,14 +24,14 @@ _EXPORTS = {
     "tag": "toolkit.api",
     "train": "toolkit.api",
     "load_model": "toolkit.api",
-    "ReadError": "toolkit.reading",
+    "ReadError": "toolkit.text.reading",
     "ModelError": "toolkit.modelfiles",
 }
 
 if TYPE_CHECKING:
-    from .api import load_model, summarise, summarise_by_theme, tag, train
-    from .modelfiles import ModelError
-    from .reading import ReadError
+    from toolkit.api import load_model, summarise, summarise_by_theme, tag, train
+    from toolkit.modelfiles import ModelError
+    from toolkit.text.reading import ReadError
 
 
 def __getattr__(name: str):

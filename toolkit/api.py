@@ -6,14 +6,14 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .document import Document, default_pipeline
-from .features import IdfTable
-from .modelfiles import default_idf_path
-from .summarising import Length, Summariser, Summary
+from toolkit.modelfiles import default_idf_path
+from toolkit.summarising.idf import IdfTable
+from toolkit.summarising.summariser import Length, Summariser, Summary
+from toolkit.text.document import Document, default_pipeline
 
 if TYPE_CHECKING:
-    from .classifying import TaggedParagraph, ThemeModel
-    from .training import TrainingReport
+    from toolkit.themes.model import TaggedParagraph, ThemeModel
+    from toolkit.themes.training import TrainingReport
 
 
 @cache
@@ -59,7 +59,7 @@ def load_model(path: str | Path | None = None, *, trust: bool = False) -> "Theme
 
     Pickle/joblib files are refused unless ``trust=True``.
     """
-    from .classifying import ThemeModel
+    from toolkit.themes.model import ThemeModel
 
     return ThemeModel.load(path, trust=trust)
 
@@ -72,7 +72,7 @@ def tag(
     encoding: str | None = None,
 ) -> "list[TaggedParagraph]":
     """Every paragraph of a report with its themes (best first, or ``["other"]``) and scores."""
-    from .classifying import default_theme_model
+    from toolkit.themes.model import default_theme_model
 
     document = text if isinstance(text, Document) else read_document(text, source=source, encoding=encoding)
     return (model or default_theme_model()).tag_document(document)
@@ -86,7 +86,7 @@ def summarise_by_theme(
     encoding: str | None = None,
 ):
     """For each theme the report is about, the sentence that best represents it."""
-    from .classifying import default_theme_model
+    from toolkit.themes.model import default_theme_model
 
     document = text if isinstance(text, Document) else read_document(text, source=source, encoding=encoding)
     return (model or default_theme_model()).key_sentences(document)
@@ -97,6 +97,6 @@ def train(records: Iterable[dict], **options) -> "tuple[ThemeModel, TrainingRepo
 
     Returns the model, trained on everything, and its grouped cross-validation report.
     """
-    from .training import train_model
+    from toolkit.themes.training import train_model
 
     return train_model(list(records), **options)

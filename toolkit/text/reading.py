@@ -89,7 +89,9 @@ def _detect_and_decode(data: bytes, source: str) -> str:
     if b"\x00" in data:
         raise ReadError(source, "binary data, not text")
 
-    from charset_normalizer import from_bytes  # imported here: only legacy-encoded files need it
+    from charset_normalizer import (
+        from_bytes,  # imported here: only legacy-encoded files need it
+    )
 
     best = from_bytes(data, cp_isolation=list(CANDIDATE_ENCODINGS)).best()
     if best is None:

@@ -22,8 +22,16 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .classifying import OTHER, FeatureSpace, ScoreSmoothing, ThemeModel, ThemeWeights, context_text, paragraph_inputs
-from .document import TextPipeline, default_pipeline
+from toolkit.text.document import TextPipeline, default_pipeline
+from toolkit.themes.model import (
+    OTHER,
+    FeatureSpace,
+    ScoreSmoothing,
+    ThemeModel,
+    ThemeWeights,
+    context_text,
+    paragraph_inputs,
+)
 
 
 class LabelledDataError(Exception):
@@ -106,7 +114,7 @@ def load_records(path: str | Path) -> list[dict]:
         raw = path.read_bytes()
     except OSError as error:
         raise LabelledDataError(f"{path}: {error.strerror or 'cannot be read'}") from None
-    from .reading import ReadError, decode
+    from toolkit.text.reading import ReadError, decode
 
     try:
         text = decode(raw, source=str(path))
@@ -243,7 +251,7 @@ def _merge_copies(records: Sequence[dict], groups: np.ndarray) -> np.ndarray:
 
 def _contexts(records: Sequence[dict], analysis: Sequence[str]) -> list[str]:
     """Title, section heading and neighbouring paragraphs, for records that say where they stand (group + line)."""
-    from .splitting import looks_like_heading
+    from toolkit.text.splitting import looks_like_heading
 
     by_group: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(records):

@@ -24,9 +24,15 @@ from typing import Sequence
 
 import numpy as np
 
-from .document import BOILERPLATE, HEADING, TEXT, Document, Sentence, TextPipeline
-from .features import IdfTable, tfidf_rows
-
+from toolkit.summarising.idf import IdfTable, tfidf_rows
+from toolkit.text.document import (
+    BOILERPLATE,
+    HEADING,
+    TEXT,
+    Document,
+    Sentence,
+    TextPipeline,
+)
 
 # Section headings that only name the unit reporting (区经济合作和商务局, 共青团雨城区委,
 # 大兴街道, 八步镇) say nothing about the work: never chosen.

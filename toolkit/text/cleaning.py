@@ -33,7 +33,7 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 # Inline bylines: 中国报道讯(通讯员 杜向奎) at the start of a paragraph,
 # (昆明日報 記者楊陽 通訊員熊楠 向文) or (遂寧高新區供稿) at its end.
 _BYLINE_WORDS = r"(?:记者|記者|通讯员|通訊員|供稿|供图|供圖|编辑|編輯|摄影|攝影|来源|來源)"
-_LEADING_BYLINE = re.compile(rf"^[^。，,：:\s]{{0,16}}[讯訊电電]\s?[(（][^()（）]{{0,30}}[)）]\s*")
+_LEADING_BYLINE = re.compile(r"^[^。，,：:\s]{0,16}[讯訊电電]\s?[(（][^()（）]{0,30}[)）]\s*")
 _TRAILING_BYLINE = re.compile(rf"\s*[(（][^()（）]{{0,40}}{_BYLINE_WORDS}[^()（）]{{0,40}}[)）]\s*$")
 
 # Lines that are not article text, matched on the analysis (simplified, NFKC) form.

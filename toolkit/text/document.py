@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from .cleaning import (
+from toolkit.text.cleaning import (
     ScriptConverter,
     analysis_form,
     is_boilerplate,
     remove_artifacts,
     strip_inline_bylines,
 )
-from .reading import decode
-from .splitting import looks_like_heading, split_lines, split_sentences
-from .words import Segmenter
+from toolkit.text.reading import decode
+from toolkit.text.splitting import looks_like_heading, split_lines, split_sentences
+from toolkit.text.words import Segmenter
 
 TEXT = "text"
 HEADING = "heading"

@@ -6,20 +6,13 @@ that cannot be read becomes an error result; the batch goes on.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import os
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Sequence
+from typing import Iterator, Sequence
 
-from .classifying import OTHER, TaggedParagraph, ThemeModel
-from .reading import ReadError, read_bytes
-
-CSV_COLUMNS = ("file", "line", "paragraph", "text", "labels", "scores")
+from toolkit.text.reading import ReadError, read_bytes
+from toolkit.themes.model import OTHER, TaggedParagraph, ThemeModel
 
 
 @dataclass(frozen=True)
@@ -74,7 +67,7 @@ def limit_labels(tagged: TaggedParagraph, top_k: int | None, min_score: float | 
 
 
 def tag_file(path: str, settings: TagSettings) -> FileResult:
-    from .api import read_document
+    from toolkit.api import read_document
 
     try:
         document = read_document(read_bytes(path), source=path, encoding=settings.encoding)
@@ -102,59 +95,3 @@ def tag_files(files: Sequence[str], settings: TagSettings, *, jobs: int = 1, chu
     parallel = Parallel(n_jobs=jobs, return_as="generator")
     for results in parallel(delayed(_tag_chunk)(chunk, settings) for chunk in chunks):
         yield from results
-
-
-# --- output -----------------------------------------------------------------------------
-
-
-def records(result: FileResult) -> Iterator[dict]:
-    for tagged in result.paragraphs:
-        yield {"file": result.file, **tagged.to_json()}
-
-
-def format_records(rows: Iterable[dict], fmt: str, out: IO[str], *, header: bool = True) -> None:
-    if fmt == "jsonl":
-        for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    elif fmt == "csv":
-        writer = csv.writer(out)
-        if header:
-            writer.writerow(CSV_COLUMNS)
-        for row in rows:
-            writer.writerow(
-                [row["file"], row["line"], row["paragraph"], row["text"], ";".join(row["labels"]), json.dumps(row["scores"], ensure_ascii=False)]
-            )
-    elif fmt == "table":
-        for row in rows:
-            labels = ", ".join(
-                label if label == OTHER else f"{label} {row['scores'][label]:.2f}" for label in row["labels"]
-            )
-            text = row["text"] if len(row["text"]) <= 40 else row["text"][:39] + "…"
-            out.write(f"{row['file']}:{row['line']:<4} {labels:<36} {text}\n")
-            for label, terms in (row.get("explain") or {}).items():
-                out.write(f"{'':8}{label}: {', '.join(terms)}\n")
-    else:
-        raise ValueError(f"unknown format {fmt!r}")
-
-
-class AtomicOutput:
-    """A text file written beside its target and renamed into place only when complete."""
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self._handle: IO[str] | None = None
-        self._tmp: str | None = None
-
-    def __enter__(self) -> IO[str]:
-        directory = self.path.parent if str(self.path.parent) else Path(".")
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=directory)
-        self._handle = io.open(fd, "w", encoding="utf-8", newline="")
-        return self._handle
-
-    def __exit__(self, kind, value, traceback) -> None:
-        assert self._handle is not None and self._tmp is not None
-        self._handle.close()
-        if kind is None:
-            os.replace(self._tmp, self.path)
-        else:
-            os.unlink(self._tmp)

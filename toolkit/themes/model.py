@@ -22,13 +22,20 @@ from typing import Sequence
 
 import numpy as np
 
-from .document import BOILERPLATE, HEADING, Document, Paragraph, TextPipeline, default_pipeline
-from .modelfiles import (
+from toolkit.modelfiles import (
     ModelError,
     default_theme_model_path,
     find_pickles,
     read_model_folder,
     write_model_folder,
+)
+from toolkit.text.document import (
+    BOILERPLATE,
+    HEADING,
+    Document,
+    Paragraph,
+    TextPipeline,
+    default_pipeline,
 )
 
 OTHER = "other"

@@ -1,0 +1,1 @@
+"""Summarising: IDF-weighted sentence ranking into an extractive summary (idf, summariser)."""

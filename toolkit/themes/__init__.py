@@ -1,0 +1,1 @@
+"""Themes: the paragraph theme model, tagging with it (model) and training it (training)."""
