@@ -15,6 +15,7 @@ from toolkit.cli.common import (
     ToolkitCommand,
     closing_line,
     error_line,
+    honour_umask,
     inputs_or_stdin,
     load_model_or_exit,
     positive,
@@ -121,6 +122,7 @@ def summarise_command(
 
         with AtomicOutput(output) as out:
             run(out)
+        honour_umask(output)
     else:
         run(sys.stdout)
     if not quiet and (output or len(files) > 1 or failed):
