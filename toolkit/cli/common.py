@@ -77,7 +77,11 @@ def text_encoding(ctx, param, value):
     if value is None:
         return value
     try:
-        b"".decode(value)
+        # Not b"": decoding empty bytes skips the codec lookup.  Two NULs are a complete character
+        # in every text encoding's eyes (or a decode error, which still proves it is a text codec).
+        b"\x00\x00".decode(value)
+    except UnicodeError:
+        pass
     except LookupError as error:
         reason = "not a text encoding" if "text encoding" in str(error) else "unknown encoding"
         raise click.BadParameter(f"{reason}: {value!r} (e.g. utf-8, gb18030, big5, utf-16)") from None
