@@ -90,6 +90,8 @@ def tag_command(
     from toolkit.themes.model import OTHER
 
     if list_themes:
+        if paths:
+            raise click.UsageError("--list-themes lists the model's themes: it takes no files")
         theme_model = load_model_or_exit("tag", model, trust_model, quiet=True)
         click.echo(themes_listing(theme_model.labels, theme_model.thresholds))
         sys.exit(EXIT_OK)
