@@ -20,6 +20,7 @@ from toolkit.cli.common import (
     load_model_or_exit,
     positive,
     printable,
+    progress_bar,
     ratio_in_unit_interval,
     refuse_existing_output,
     report_selection,
@@ -96,10 +97,7 @@ def summarise_command(
 
     def run(out) -> None:
         nonlocal failed, done, chars
-        from tqdm import tqdm
-
-        show_bar = not quiet and len(files) > 1
-        with tqdm(total=len(files), unit="file", disable=None if show_bar else True, file=sys.stderr, leave=False) as bar:
+        with progress_bar(len(files), shown=not quiet and len(files) > 1) as bar:
             for result in summarise_files(files, settings, jobs=jobs):
                 bar.update(1)
                 if result.error:

@@ -22,6 +22,7 @@ from toolkit.cli.common import (
     load_model_or_exit,
     positive,
     printable,
+    progress_bar,
     refuse_existing_output,
     report_selection,
     select_files,
@@ -83,8 +84,6 @@ def tag_command(
     ["other"]) and scores.  With --per-document, one record per file: file,
     paragraphs, main_themes, shares.
     """
-    from tqdm import tqdm
-
     from toolkit.batch.output import AtomicOutput, document_record, format_document_records, format_records, records
     from toolkit.batch.tagging import TagSettings, tag_files
     from toolkit.themes.model import OTHER
@@ -117,7 +116,7 @@ def tag_command(
         first = True
         if bom:
             out.write("\ufeff")
-        with tqdm(total=len(files), unit="file", disable=True if quiet else None, file=sys.stderr, leave=False) as bar:
+        with progress_bar(len(files), shown=not quiet) as bar:
             for result in tag_files(files, settings, jobs=jobs):
                 bar.update(1)
                 if result.error:
