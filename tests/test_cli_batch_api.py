@@ -61,3 +61,21 @@ def test_selection_keeps_named_odd_files_and_reports_empty_folders(tmp_path, see
     assert selection.files == [str(named), "-"]
     assert selection.empty_folders == [str(tmp_path / "empty")]
     assert selection.missing == [f"{tmp_path / 'gone.txt'}: no such file or folder"]
+
+
+def test_finished_outputs_and_model_folders_take_the_umask(tmp_path):
+    import os
+
+    from toolkit.cli.common import honour_umask
+
+    folder = tmp_path / "model"
+    folder.mkdir(mode=0o700)
+    (folder / "model.json").write_text("{}")
+    (folder / "model.json").chmod(0o600)
+    previous = os.umask(0o027)
+    try:
+        honour_umask(folder)
+    finally:
+        os.umask(previous)
+    assert folder.stat().st_mode & 0o777 == 0o750
+    assert (folder / "model.json").stat().st_mode & 0o777 == 0o640
