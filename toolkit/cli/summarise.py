@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -106,11 +107,13 @@ def summarise_command(
                         error_line("summarise", result.error)
                     continue
                 if as_json:
-                    record = dict(result.record, file=printable(result.file))
-                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    text = json.dumps(dict(result.record, file=printable(result.file)), ensure_ascii=False) + "\n"
                 else:
                     header = f"{'' if done == 0 else chr(10)}==> {printable(result.file)} <==\n" if with_headers else ""
-                    out.write(f"{header}{result.text}\n")
+                    text = f"{header}{result.text}\n"
+                # On a terminal the bar is lifted while a summary is printed, so the two do not mix.
+                with bar.external_write_mode(file=sys.stderr) if out is sys.stdout else contextlib.nullcontext():
+                    out.write(text)
                     out.flush()
                 done += 1
                 chars += result.chars

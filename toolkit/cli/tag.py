@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import sys
 import textwrap
@@ -125,14 +127,18 @@ def tag_command(
                         error_line("tag", result.error)
                     continue
                 result_name = printable(result.file)
+                chunk = io.StringIO()
                 if per_document:
                     record = document_record(result)
                     record["file"] = result_name
-                    format_document_records([record], fmt, out, themes=themes, header=first, width=width)
+                    format_document_records([record], fmt, chunk, themes=themes, header=first, width=width)
                 else:
                     rows = (dict(row, file=result_name) for row in records(result))
-                    format_records(rows, fmt, out, header=first, width=width)
-                out.flush()
+                    format_records(rows, fmt, chunk, header=first, width=width)
+                # On a terminal the bar is lifted while a file's lines are printed, so they do not mix.
+                with bar.external_write_mode(file=sys.stderr) if out is sys.stdout else contextlib.nullcontext():
+                    out.write(chunk.getvalue())
+                    out.flush()
                 first = False
                 tagged_files += 1
                 paragraphs += len(result.paragraphs)
