@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import os
 import shutil
 
 import pytest
@@ -84,10 +85,99 @@ def test_top_k_min_score_and_explain(seed_paths):
     assert rows[1]["explain"]["organisation"]
 
 
-def test_table_format(seed_paths):
-    result = run(seed_paths["002"], "--format", "table")
+def test_table_fits_the_terminal_width_counting_chinese_as_two_columns(seed_paths, monkeypatch):
+    from toolkit.batch.output import display_width
+
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run(seed_paths["002"], "--format", "table", "--explain", "-q")
     assert result.exit_code == 0
-    assert f"{seed_paths['002']}:1" in result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"==> {seed_paths['002']} <=="
+    assert all(display_width(line) <= 80 for line in lines)
+    rows = [line for line in lines[1:] if line[:3].strip().isdigit()]
+    assert len(rows) == 45 and any(line.endswith("…") for line in rows)
+    labels = {"care", "mobilisation", "organisation", "publicity", "quarantine", "reopening", "restrictions", "sanitation", "screening", "supplies"}
+    # labels are never cut: each label cell is whole labels with scores, then "+N" for ones that did not fit
+    for line in rows:
+        cell = line.split("  ")[1] if "  " in line else ""
+        for part in cell.replace(" +", ", +").split(", "):
+            assert part == "other" or part.split(" ")[0] in labels or part.startswith("+"), line
+    assert display_width("遂宁市") == 6 and display_width("ab") == 2
+
+
+def test_wide_csv_with_a_bom_has_one_score_column_per_theme(reports, tmp_path):
+    out = tmp_path / "wide.csv"
+    assert run(reports, "--format", "csv-wide", "--bom", "-o", out, "-q").exit_code == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert list(rows[0])[:5] == ["file", "line", "paragraph", "text", "labels"]
+    score_columns = [c for c in rows[0] if c.startswith("score_")]
+    assert len(score_columns) == 10 and "score_reopening" in score_columns
+    narrow = _jsonl(run(reports, "-q").output)
+    assert len(rows) == len(narrow)
+    first = narrow[0]
+    assert {c: round(float(rows[0][c]), 4) for c in score_columns} == {f"score_{t}": round(v, 4) for t, v in first["scores"].items()}
+    assert run(reports, "--bom").exit_code == 2  # a BOM in JSONL would break every JSON reader
+
+
+def test_per_document_records(reports, seed_paths):
+    result = run(reports, "--per-document", "-q")
+    assert result.exit_code == 0
+    documents = _jsonl(result.output)
+    assert len(documents) == 5
+    paragraphs = _jsonl(run(seed_paths["000"], "-q").output)
+    mine = next(d for d in documents if d["file"].endswith(seed_paths["000"].name))
+    assert mine["paragraphs"] == len(paragraphs)
+    supplies = sum("supplies" in p["labels"] for p in paragraphs)
+    assert mine["shares"]["supplies"] == round(supplies / len(paragraphs), 4)
+    assert mine["main_themes"][0] == max(mine["shares"], key=lambda t: (t != "other", mine["shares"][t]))
+    assert "supplies" in mine["main_themes"]
+    table = run(reports, "--per-document", "--format", "table", "-q").output
+    assert "paragraphs" in table and len(table.splitlines()) == 5
+
+
+def test_list_themes_gives_definitions_and_thresholds():
+    result = run("--list-themes")
+    assert result.exit_code == 0
+    assert "quarantine 隔离救治  (threshold 0.27)" in result.output
+    assert "home observation and centralised quarantine" in result.output
+    assert "other 其他" in result.output
+
+
+def test_min_score_nan_and_bad_encoding_are_usage_errors(seed_paths):
+    nan = run(seed_paths["000"], "--min-score", "nan")
+    assert nan.exit_code == 2 and "--min-score" in nan.output
+    assert run(seed_paths["000"], "--encoding", "rot13").exit_code == 2
+
+
+def test_empty_selection_warns(reports):
+    result = run(reports / "sub", "--glob", "*.pdf")
+    assert result.exit_code == 1
+    assert f"tag: warning: {reports / 'sub'}: no files match '*.pdf'" in result.output
+    assert "tag: 0 files tagged" in result.output
+
+
+def test_output_follows_the_umask_and_the_closing_line_names_it(reports, tmp_path):
+    out = tmp_path / "themes.jsonl"
+    previous = os.umask(0o022)
+    try:
+        result = run(reports, "-o", out)
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0
+    assert out.stat().st_mode & 0o777 == 0o644
+    assert f"0 failed -> {out} in " in result.output
+    assert "tag: loading the theme model" in result.output
+
+
+def test_version_and_help():
+    import toolkit
+
+    assert run("--version").output == f"tag (cn-news-toolkit) {toolkit.__version__}\n"
+    help_text = run("--help").output
+    assert "Examples:" in help_text and "--per-document" in help_text and "quarantine" in help_text
+    assert "141" in help_text
 
 
 def test_summarise_by_theme(seed_paths):
@@ -95,5 +185,5 @@ def test_summarise_by_theme(seed_paths):
     assert result.exit_code == 0
     assert "[supplies]" in result.output and "[organisation]" in result.output
     as_json = CliRunner().invoke(summarise_command, ["--by-theme", "--json", str(seed_paths["000"])])
-    record = json.loads(as_json.output)
+    record = json.loads(as_json.stdout)
     assert {t["theme"] for t in record["themes"]} >= {"supplies", "organisation"}

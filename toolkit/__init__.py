@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__all__ = ["summarise", "summarise_by_theme", "tag", "train", "load_model", "ReadError", "ModelError"]
+__all__ = ["__version__", "summarise", "summarise_by_theme", "tag", "train", "load_model", "ReadError", "ModelError"]
 
 _EXPORTS = {
     "summarise": "toolkit.api",
@@ -34,7 +34,20 @@ if TYPE_CHECKING:
     from toolkit.text.reading import ReadError
 
 
+def _installed_version() -> str:
+    """The version of the installed distribution; a source tree that was never installed says so."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cn-news-toolkit")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
 def __getattr__(name: str):
+    # Looked up on first use: reading package metadata costs a few milliseconds at import.
+    if name == "__version__":
+        return _installed_version()
     if name in _EXPORTS:
         import importlib
 

@@ -4,13 +4,21 @@ The commands parse arguments, call the Python API, format output, map errors to 
 
 Exit codes: 0 every input done; 1 some inputs could not be read (each named
 on stderr, the rest still done); 2 usage error; 3 model missing, damaged or
-refused.  Heavy modules (scikit-learn, joblib, tqdm) are imported inside the
-commands that need them, so ``summarise`` starts fast.
+refused; 130 interrupted (Ctrl-C); 141 standard output closed early (``| head``).
+Heavy modules (scikit-learn, joblib, tqdm) are imported inside the commands
+that need them, so ``summarise`` starts fast.
 """
 
 from __future__ import annotations
 
+import errno
+import math
+import os
+import re
 import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
 
 import click
 
@@ -18,10 +26,31 @@ EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
 EXIT_MODEL = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, what `set -o pipefail` expects from `... | head`
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one line in any output encoding.
+
+    File names are bytes: ones that are not UTF-8 reach Python as lone
+    surrogates, which a strict UTF-8 stream refuses (a traceback); a newline in
+    a name would split an error line in two.  Both become backslash escapes.
+    """
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _CONTROL_CHARACTERS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def error_line(program: str, message: str) -> None:
-    click.echo(f"{program}: error: {message}", err=True)
+    click.echo(f"{program}: error: {printable(message)}", err=True)
+
+
+def warning_line(program: str, message: str) -> None:
+    click.echo(f"{program}: warning: {printable(message)}", err=True)
 
 
 def positive(ctx, param, value):
@@ -36,12 +65,135 @@ def ratio_in_unit_interval(ctx, param, value):
     return value
 
 
-def load_model_or_exit(program: str, path, trust: bool, *, cached: bool = False):
+def finite_score(ctx, param, value):
+    """click.FloatRange lets NaN through (every comparison with NaN is false)."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter("must be a number between 0 and 1")
+    return value
+
+
+def text_encoding(ctx, param, value):
+    """A usage error up front for an unknown codec or one that does not decode bytes to text (rot13, base64)."""
+    if value is None:
+        return value
+    try:
+        # Not b"": decoding empty bytes skips the codec lookup.  Two NULs are a complete character
+        # in every text encoding's eyes (or a decode error, which still proves it is a text codec).
+        b"\x00\x00".decode(value)
+    except UnicodeError:
+        pass
+    except LookupError as error:
+        reason = "not a text encoding" if "text encoding" in str(error) else "unknown encoding"
+        raise click.BadParameter(f"{reason}: {value!r} (e.g. utf-8, gb18030, big5, utf-16)") from None
+    return value
+
+
+def stdin_is_piped() -> bool:
+    """Standard input comes from a pipe or a file, not a terminal: read it when no file is named."""
+    try:
+        return not sys.stdin.isatty()
+    except (AttributeError, ValueError):  # closed or replaced stdin
+        return False
+
+
+def inputs_or_stdin(paths: Sequence[str]) -> tuple[str, ...]:
+    """The paths given; none, with a pipe on standard input, means ``-``; none otherwise is a usage error."""
+    if paths:
+        return tuple(paths)
+    if stdin_is_piped():
+        return ("-",)
+    raise click.UsageError("no input: name files or folders, or pipe text to standard input")
+
+
+@dataclass
+class Selection:
+    """Files to process, in order, and what went wrong finding them."""
+
+    files: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # one-line error messages
+    empty_folders: list[str] = field(default_factory=list)
+
+
+def select_files(paths: Sequence[str], pattern: str) -> Selection:
+    """Files named directly, and files under folders (recursively) matching ``pattern``.
+
+    Unlike a plain existence check, a name given directly is kept even when it
+    is a directory or unreadable, so the reader reports it by name and the
+    batch goes on; only names that do not exist at all are missing.
+    """
+    selection = Selection()
+    for name in paths:
+        path = Path(name)
+        if name != "-" and path.is_dir():
+            found = sorted(str(p) for p in path.rglob(pattern) if p.is_file())
+            if not found:
+                selection.empty_folders.append(name)
+            selection.files.extend(found)
+        elif name == "-" or os.path.lexists(name):
+            selection.files.append(name)
+        else:
+            selection.missing.append(f"{name}: no such file or folder")
+    return selection
+
+
+def report_selection(program: str, selection: Selection, pattern: str) -> None:
+    for message in selection.missing:
+        error_line(program, message)
+    for folder in selection.empty_folders:
+        warning_line(program, f"{folder}: no files match {pattern!r} (see --glob)")
+    if not selection.files:
+        warning_line(program, "nothing to do: no input files")
+
+
+def refuse_existing_output(program: str, output: str | None, force: bool) -> None:
+    """Usage error (exit 2) for an ``-o`` that exists without ``--force`` or whose folder is missing."""
+    if not output:
+        return
+    target = Path(output)
+    if target.exists() and not force:
+        error_line(program, f"{output}: already exists (use --force to replace it)")
+        sys.exit(EXIT_USAGE)
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        error_line(program, f"{output}: folder {parent} does not exist")
+        sys.exit(EXIT_USAGE)
+
+
+def current_umask() -> int:
+    # os.umask can only be read by setting it; set it straight back (single-threaded at this point).
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def honour_umask(path: str | Path) -> None:
+    """Give a finished output (a file, or a folder and its files) the mode a plain ``open``/``mkdir`` would.
+
+    Temporary files and folders are created private (0600/0700) so nobody
+    reads half-written output; once renamed into place, the user's umask applies.
+    """
+    mask = current_umask()
+    target = Path(path)
+    try:
+        if target.is_dir():
+            target.chmod(0o777 & ~mask)
+            for child in target.rglob("*"):
+                child.chmod((0o777 if child.is_dir() else 0o666) & ~mask)
+        elif target.is_file():
+            target.chmod(0o666 & ~mask)
+    except OSError:
+        pass  # a file we cannot chmod (not ours) keeps its mode: not worth failing a finished run
+
+
+def load_model_or_exit(program: str, path, trust: bool, *, cached: bool = False, quiet: bool = True):
     """The theme model, or a one-line error and exit code 3.  ``cached``: keep it for batch.tag_file."""
     from toolkit.batch.tagging import cached_model
     from toolkit.modelfiles import ModelError
     from toolkit.themes.model import ThemeModel
 
+    if not quiet:
+        # Loading takes several seconds on a cold start: say so rather than show a bar stuck at 0%.
+        click.echo(f"{program}: loading the theme model {'(shipped)' if path is None else printable(str(path))}…", err=True)
     try:
         return cached_model(path, trust) if cached else ThemeModel.load(path, trust=trust)
     except ModelError as error:
@@ -49,3 +201,118 @@ def load_model_or_exit(program: str, path, trust: bool, *, cached: bool = False)
         sys.exit(EXIT_MODEL)
 
 
+def closing_line(program: str, done: int, verb: str, details: str, failed: int, output: str | None, seconds: float) -> str:
+    where = f" -> {printable(output)}" if output else ""
+    return f"{program}: {done} file{'' if done == 1 else 's'} {verb} ({details}), {failed} failed{where} in {seconds:.1f} s"
+
+
+class _NoBar:
+    """Stands in for a tqdm bar when none is shown (saves importing tqdm: a tenth of a second at start)."""
+
+    def __enter__(self) -> "_NoBar":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def update(self, n: int = 1) -> None:
+        return None
+
+    def external_write_mode(self, file=None):
+        import contextlib
+
+        return contextlib.nullcontext()
+
+
+def progress_bar(total: int, *, shown: bool):
+    """A progress bar on stderr, only when ``shown`` and stderr is a terminal."""
+    try:
+        terminal = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    if not (shown and terminal):
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", file=sys.stderr, leave=False)
+
+
+def version_option(program: str):
+    """``--version``: the installed package's version, looked up only when asked for."""
+
+    def show(ctx, param, value):
+        if not value or ctx.resilient_parsing:
+            return
+        import toolkit
+
+        click.echo(f"{program} (cn-news-toolkit) {toolkit.__version__}")
+        ctx.exit(EXIT_OK)
+
+    return click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=show, help="Show the version and exit.")
+
+
+def _quiet_stdout() -> None:
+    """After a reader closed the pipe: point stdout at /dev/null so the final flush raises nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+class ToolkitCommand(click.Command):
+    """A click command with the exit codes users expect from a Unix tool.
+
+    Click maps Ctrl-C to exit 1 ("Aborted!") and a closed pipe to exit 1, the
+    code this toolkit uses for unreadable inputs; here they are 130 and 141,
+    without a traceback or a message.  Names starting with ``-`` that are
+    existing files (``-notes.txt``) are taken as files, not option clusters.
+    """
+
+    def parse_args(self, ctx, args):
+        return super().parse_args(ctx, self._files_after_double_dash(list(args)))
+
+    def _files_after_double_dash(self, args: list[str]) -> list[str]:
+        options = {opt: param for param in self.params if isinstance(param, click.Option) for opt in [*param.opts, *param.secondary_opts]}
+        tail: list[str] = []
+        if "--" in args:
+            cut = args.index("--")
+            args, tail = args[:cut], args[cut + 1 :]
+        option_args: list[str] = []
+        positional: list[str] = []
+        dash_files = False
+        takes_value = False
+        for arg in args:
+            if takes_value:
+                option_args.append(arg)
+                takes_value = False
+            elif arg in options:
+                option_args.append(arg)
+                takes_value = not options[arg].is_flag and not options[arg].count
+            elif arg == "-" or not arg.startswith("-"):
+                positional.append(arg)
+            elif "=" not in arg and os.path.lexists(arg):
+                positional.append(arg)
+                dash_files = True
+            else:
+                option_args.append(arg)  # an option cluster such as -n3, or a typo click will report
+        if not dash_files:
+            return args + (["--", *tail] if tail else [])
+        # Everything after "--" is a file to click; the files keep their order.
+        return option_args + ["--", *positional, *tail]
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            _quiet_stdout()
+            sys.exit(EXIT_CLOSED_PIPE)
+        except OSError as error:
+            if error.errno != errno.EPIPE:
+                raise
+            _quiet_stdout()
+            sys.exit(EXIT_CLOSED_PIPE)

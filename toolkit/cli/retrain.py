@@ -3,31 +3,61 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 import click
 
 from toolkit.cli.common import (
+    CONTEXT_SETTINGS,
     EXIT_MODEL,
     EXIT_SOME_FAILED,
+    ToolkitCommand,
     error_line,
+    honour_umask,
     positive,
+    printable,
+    version_option,
 )
 
+EPILOG = """\b
+Examples:
+  retrain my_labels.jsonl --out models/mine          report, then the model
+  retrain a.jsonl b.csv --out models/mine -j 2 --force
+  tag --model models/mine reports/                   use it
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+\b
+Exit codes: 0 done; 1 bad training data (nothing written); 2 usage error;
+3 --out exists (without --force) or cannot be written; 130 interrupted.
+"""
+
+# While cross-validation runs (minutes on the full label set), say it is still going this often.
+HEARTBEAT_SECONDS = 30
+
+
+def at_least_two_folds(ctx, param, value):
+    if value is not None and value < 2:
+        raise click.BadParameter("cross-validation needs at least 2 folds")
+    return value
+
+
+@click.command(cls=ToolkitCommand, context_settings=CONTEXT_SETTINGS, epilog=EPILOG)
 @click.argument("labelled", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Model folder to write.")
 @click.option("--force", is_flag=True, help="Replace an existing model folder.")
-@click.option("--folds", type=int, default=5, show_default=True, help="Cross-validation folds (grouped by document).")
+@click.option("--folds", type=int, default=5, show_default=True, callback=at_least_two_folds, help="Cross-validation folds (grouped by document).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
     "-j", "--jobs", type=int, default=1, show_default=True, callback=positive,
     help="Worker processes for the folds and the final model (the model does not depend on it).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json):
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines (errors are still printed).")
+@version_option("retrain")
+def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, quiet):
     """Train a theme model on labelled paragraphs and report how good it is.
 
     LABELLED files are JSONL or CSV with `text` and `labels` (a list or a
@@ -49,6 +79,11 @@ def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json):
     if Path(out_dir).exists() and not force:
         error_line("retrain", f"{out_dir}: already exists (use --force to replace it)")
         sys.exit(EXIT_MODEL)
+    problem = unwritable_folder(out_dir)
+    if problem:  # found now, not after minutes of training
+        error_line("retrain", f"{out_dir}: {problem}")
+        sys.exit(EXIT_MODEL)
+    started = time.perf_counter()
     try:
         records = [record for path in labelled for record in load_records(path)]
     except LabelledDataError as error:
@@ -57,7 +92,8 @@ def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json):
     options = TrainingOptions(folds=folds, seed=seed)
     extra = {"command": "retrain " + " ".join(labelled) + f" --out {out_dir}", "training_files": list(labelled)}
     try:
-        model, report = train_model(records, options=options, progress=lambda m: click.echo(f"retrain: {m}", err=True), extra_manifest=extra, jobs=jobs)
+        with Heartbeat(None if quiet else "retrain: still training", started):
+            model, report = train_model(records, options=options, progress=None if quiet else say, extra_manifest=extra, jobs=jobs)
     except LabelledDataError as error:
         error_line("retrain", str(error))
         sys.exit(EXIT_SOME_FAILED)
@@ -67,4 +103,46 @@ def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json):
     except (ModelError, OSError) as error:
         error_line("retrain", str(error))
         sys.exit(EXIT_MODEL)
-    click.echo(f"retrain: model written to {out_dir}", err=True)
+    honour_umask(out_dir)
+    if not quiet:
+        click.echo(f"retrain: model written to {printable(out_dir)} in {time.perf_counter() - started:.0f} s", err=True)
+
+
+def say(message: str) -> None:
+    click.echo(f"retrain: {message}", err=True)
+
+
+def unwritable_folder(out_dir: str) -> str | None:
+    """Why the model folder could not be created, or None: checked before training, not after."""
+    ancestor = Path(out_dir).absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        return f"cannot be created: {ancestor} is a file, not a folder"
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        return f"cannot be created: no permission to write in {ancestor}"
+    return None
+
+
+class Heartbeat:
+    """Prints ``message`` with the elapsed time every HEARTBEAT_SECONDS until the block ends (None: silent)."""
+
+    def __init__(self, message: str | None, started: float, every: float = HEARTBEAT_SECONDS) -> None:
+        self.message, self.started, self.every = message, started, every
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.every):
+            click.echo(f"{self.message} ({time.perf_counter() - self.started:.0f} s)", err=True)
+
+    def __enter__(self) -> "Heartbeat":
+        if self.message:
+            self._thread = threading.Thread(target=self._beat, daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join()

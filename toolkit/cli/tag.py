@@ -1,70 +1,144 @@
-"""`tag`: themes of every paragraph of reports."""
+"""`tag`: themes of every paragraph of reports (or of each report as a whole)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import shutil
 import sys
-from pathlib import Path
+import textwrap
+import time
 
 import click
 
 from toolkit.cli.common import (
+    CONTEXT_SETTINGS,
     EXIT_OK,
     EXIT_SOME_FAILED,
-    EXIT_USAGE,
+    ToolkitCommand,
+    closing_line,
     error_line,
+    finite_score,
+    honour_umask,
+    inputs_or_stdin,
     load_model_or_exit,
     positive,
+    printable,
+    progress_bar,
+    refuse_existing_output,
+    report_selection,
+    select_files,
+    text_encoding,
+    version_option,
 )
 
+EPILOG = """\b
+Examples:
+  tag report.txt                          each paragraph's themes and scores (JSONL)
+  tag reports/ -o themes.jsonl -j 2       a folder tree, two workers, progress bar
+  tag reports/ --per-document             one record per file: theme shares, main themes
+  tag reports/ --format table --explain   readable, fitted to the terminal
+  tag reports/ --format csv-wide --bom -o themes.csv   one score column per theme, for Excel
+  tag --list-themes                       the model's themes, their meaning and thresholds
+  cat report.txt | tag                    standard input (also: tag -)
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here (atomically) instead of standard output.")
+\b
+Themes: organisation, screening, quarantine, restrictions, supplies,
+sanitation, publicity, mobilisation, reopening, care; "other" means none
+(the shipped model; see --list-themes).
+
+\b
+Exit codes: 0 every file tagged; 1 some files could not be read (each named
+on stderr, the rest still tagged) or nothing matched; 2 usage error; 3 model
+error; 130 interrupted; 141 output closed (e.g. | head).
+"""
+
+
+@click.command(cls=ToolkitCommand, context_settings=CONTEXT_SETTINGS, epilog=EPILOG)
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (atomically) instead of standard output.")
 @click.option("--force", is_flag=True, help="Replace --output if it exists.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv", "csv-wide", "table"]), default="jsonl", show_default=True,
+    help="csv: scores as one JSON column; csv-wide: one score column per theme; table: fitted to the terminal width.",
+)
+@click.option("--bom", is_flag=True, help="Start CSV output with a UTF-8 byte order mark, so Excel reads the Chinese text.")
+@click.option("--per-document", is_flag=True, help="One record per file: paragraphs, each theme's share of them, main themes.")
+@click.option("--list-themes", is_flag=True, help="List the model's themes with their meaning and thresholds, and exit.")
 @click.option("--glob", "pattern", default="*.txt", show_default=True, help="Which files to take from folders (recursively).")
 @click.option("--model", type=click.Path(), help="Theme model folder (default: the shipped model).")
 @click.option("--trust-model", is_flag=True, help="Allow loading a pickle/joblib model (can run code: only for files you trust).")
 @click.option("-j", "--jobs", type=int, default=1, show_default=True, callback=positive, help="Worker processes.")
 @click.option("--top-k", type=int, callback=positive, help="At most this many themes per paragraph.")
-@click.option("--min-score", type=click.FloatRange(0, 1), help="Drop themes scoring below this probability.")
+@click.option("--min-score", type=click.FloatRange(0, 1), callback=finite_score, help="Drop themes scoring below this probability.")
 @click.option("--explain", is_flag=True, help="For each theme, the terms of the paragraph that drove it.")
-@click.option("--encoding", help="Read the files in this encoding instead of detecting it.")
-def tag_command(paths, output, force, fmt, pattern, model, trust_model, jobs, top_k, min_score, explain, encoding):
+@click.option("--encoding", callback=text_encoding, help="Read the files in this encoding instead of detecting it.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, loading or closing line (errors are still printed).")
+@version_option("tag")
+def tag_command(
+    paths, output, force, fmt, bom, per_document, list_themes, pattern, model, trust_model, jobs, top_k, min_score, explain, encoding, quiet
+):
     """Tag every paragraph of each report with its themes and scores.
 
-    PATHS are files or folders (searched recursively with --glob).  One
-    record per paragraph: file, line (1-based), paragraph, text, labels (best
-    first, or ["other"]) and scores.  Exit codes: 0 every file tagged; 1 some
-    files could not be read (named on stderr); 2 usage error; 3 model error.
+    PATHS are files or folders (searched recursively with --glob); with none
+    and a pipe on standard input, standard input is read.  One record per
+    paragraph: file, line (1-based), paragraph, text, labels (best first, or
+    ["other"]) and scores.  With --per-document, one record per file: file,
+    paragraphs, main_themes, shares.
     """
-    from tqdm import tqdm
+    from toolkit.batch.output import AtomicOutput, document_record, format_document_records, format_records, records
+    from toolkit.batch.tagging import TagSettings, tag_files
+    from toolkit.themes.model import OTHER
 
-    from toolkit.batch.output import AtomicOutput, format_records, records
-    from toolkit.batch.tagging import TagSettings, find_files, tag_files
-
-    if output and Path(output).exists() and not force:
-        error_line("tag", f"{output}: already exists (use --force to replace it)")
-        sys.exit(EXIT_USAGE)
-    load_model_or_exit("tag", model, trust_model, cached=True)  # fail fast, before any file is read
-    files, failures = find_files(paths, pattern)
-    for failure in failures:
-        error_line("tag", failure.error)
+    if list_themes:
+        if paths:
+            raise click.UsageError("--list-themes lists the model's themes: it takes no files")
+        theme_model = load_model_or_exit("tag", model, trust_model, quiet=True)
+        click.echo(themes_listing(theme_model.labels, theme_model.thresholds))
+        sys.exit(EXIT_OK)
+    if bom and fmt not in ("csv", "csv-wide"):
+        raise click.UsageError("--bom is for CSV output (--format csv or csv-wide)")
+    if per_document and explain:
+        raise click.UsageError("--explain is per paragraph: it does not apply with --per-document")
+    paths = inputs_or_stdin(paths)
+    refuse_existing_output("tag", output, force)
+    started = time.perf_counter()
+    theme_model = load_model_or_exit("tag", model, trust_model, cached=True, quiet=quiet)  # fail fast, before any file is read
+    selection = select_files(paths, pattern)
+    report_selection("tag", selection, pattern)
+    files = selection.files
+    failed = len(selection.missing)
     settings = TagSettings(model, trust_model, encoding, top_k, min_score, 5 if explain else 0)
+    width = shutil.get_terminal_size((100, 24)).columns
+    themes = [*theme_model.labels, OTHER]
     tagged_files = paragraphs = chars = 0
 
     def run(out) -> None:
-        nonlocal tagged_files, paragraphs, chars
+        nonlocal tagged_files, paragraphs, chars, failed
         first = True
-        results = tag_files(files, settings, jobs=jobs)
-        with tqdm(total=len(files), unit="file", disable=None, file=sys.stderr, leave=False) as bar:
-            for result in results:
+        if bom:
+            out.write("\ufeff")
+        with progress_bar(len(files), shown=not quiet) as bar:
+            for result in tag_files(files, settings, jobs=jobs):
                 bar.update(1)
                 if result.error:
-                    failures.append(result)
-                    tqdm.write(f"tag: error: {result.error}", file=sys.stderr)
+                    failed += 1
+                    with bar.external_write_mode(file=sys.stderr):
+                        error_line("tag", result.error)
                     continue
-                format_records(records(result), fmt, out, header=first)
+                result_name = printable(result.file)
+                chunk = io.StringIO()
+                if per_document:
+                    record = document_record(result)
+                    record["file"] = result_name
+                    format_document_records([record], fmt, chunk, themes=themes, header=first, width=width)
+                else:
+                    rows = (dict(row, file=result_name) for row in records(result))
+                    format_records(rows, fmt, chunk, header=first, width=width)
+                # On a terminal the bar is lifted while a file's lines are printed, so they do not mix.
+                with bar.external_write_mode(file=sys.stderr) if out is sys.stdout else contextlib.nullcontext():
+                    out.write(chunk.getvalue())
+                    out.flush()
                 first = False
                 tagged_files += 1
                 paragraphs += len(result.paragraphs)
@@ -73,10 +147,27 @@ def tag_command(paths, output, force, fmt, pattern, model, trust_model, jobs, to
     if output:
         with AtomicOutput(output) as out:
             run(out)
+        honour_umask(output)
     else:
         run(sys.stdout)
-    click.echo(
-        f"tag: {tagged_files} files tagged ({paragraphs} paragraphs, {chars} characters), {len(failures)} failed",
-        err=True,
-    )
-    sys.exit(EXIT_SOME_FAILED if failures else EXIT_OK)
+    if not quiet:
+        details = f"{paragraphs} paragraphs, {chars} characters"
+        click.echo(closing_line("tag", tagged_files, "tagged", details, failed, output, time.perf_counter() - started), err=True)
+    nothing_matched = not files and not failed
+    sys.exit(EXIT_SOME_FAILED if failed or nothing_matched else EXIT_OK)
+
+
+def themes_listing(labels, thresholds) -> str:
+    """The model's labels, each with its threshold and the guideline's definition (when it has one)."""
+    from toolkit.themes.guide import theme_definitions
+
+    definitions = theme_definitions()
+    blocks = []
+    for label, threshold in [*zip(labels, thresholds), ("other", None)]:
+        definition = definitions.get(label)
+        head = f"{label}" + (f" {definition.chinese}" if definition else "") + (f"  (threshold {float(threshold):.2f})" if threshold is not None else "  (no theme over its threshold)")
+        body = definition.meaning if definition else "(not in the guideline: a label of this model's training data)"
+        if definition and definition.typical_words:
+            body += "; e.g. " + "、".join(definition.typical_words)
+        blocks.append(head + "\n" + textwrap.fill(body, width=88, initial_indent="    ", subsequent_indent="    "))
+    return "\n".join(blocks)

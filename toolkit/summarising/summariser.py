@@ -124,10 +124,19 @@ class Length:
             budgets.append(default_char_budget(document_chars))
         return min(budgets) if budgets else None
 
+    def floor(self, document_chars: int) -> int:
+        """The default length is at least 200 characters (the budget is a ceiling a greedy fill can stop short of)."""
+        if self.sentences is None and self.max_chars is None and self.ratio is None:
+            return min(DEFAULT_MIN_CHARS, document_chars)
+        return 0
+
+
+DEFAULT_MIN_CHARS, DEFAULT_MAX_CHARS = 200, 500
+
 
 def default_char_budget(document_chars: int) -> int:
     """5% of the article, between 200 and 500 characters (500 for a 10,000-character report)."""
-    return int(min(500, max(200, 0.05 * document_chars)))
+    return int(min(DEFAULT_MAX_CHARS, max(DEFAULT_MIN_CHARS, 0.05 * document_chars)))
 
 
 @dataclass
@@ -218,6 +227,8 @@ class Summariser:
             if chosen:
                 key = key - w.redundancy * similarity[:, chosen].max(axis=1)
             fitting = [i for i in remaining if budget is None or used + lengths[i] <= budget]
+            if not fitting and used < length.floor(doc_chars):  # the default promises 200 characters: one more, within 500
+                fitting = [i for i in remaining if used + lengths[i] <= DEFAULT_MAX_CHARS]
             if not fitting:
                 break
             best = max(fitting, key=lambda i: (key[i], -i))
