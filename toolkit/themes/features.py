@@ -99,6 +99,22 @@ class FeatureSpace:
             parts.append(matrix * weight if weight != 1.0 else matrix)
         return hstack(parts, format="csr")
 
+    def feature_names(self) -> list[str]:
+        return [BLOCK_PREFIXES[block] + term for block, terms in self.vocabularies().items() for term in terms]
+
+    @classmethod
+    def from_tables(cls, tables: "FeatureTables") -> "FeatureSpace":
+        """Vectorisers with the tables' vocabularies: the scikit-learn reading of a model, to check tagging against."""
+        names, vectorisers, start = tables.feature_names(), {}, 0
+        for block, size in tables.sizes.items():
+            vectoriser = cls.make_vectoriser(block, tables.settings)
+            prefix = BLOCK_PREFIXES[block]
+            vectoriser.vocabulary_ = {name[len(prefix) :]: column for column, name in enumerate(names[start : start + size])}
+            vectoriser.idf_ = tables.idf[block].astype(np.float64)
+            vectorisers[block] = vectoriser
+            start += size
+        return cls(tables.settings, vectorisers)
+
     def vocabularies(self) -> dict[str, list[str]]:
         """Block name -> its terms in column order."""
         vocabularies = {}

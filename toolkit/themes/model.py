@@ -426,7 +426,8 @@ class ThemeModel:
             **description,
         }
         arrays |= self.weights.arrays()
-        write_model_folder(Path(path), description, arrays, self.manifest, force=force)
+        # Uncompressed: the weights shrink by a tenth compressed, and decompressing them was most of loading.
+        write_model_folder(Path(path), description, arrays, self.manifest, force=force, compressed=False)
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, trust: bool = False) -> "ThemeModel":
