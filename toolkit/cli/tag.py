@@ -46,7 +46,8 @@ def tag_command(paths, output, force, fmt, pattern, model, trust_model, jobs, to
     if output and Path(output).exists() and not force:
         error_line("tag", f"{output}: already exists (use --force to replace it)")
         sys.exit(EXIT_USAGE)
-    load_model_or_exit("tag", model, trust_model, cached=True)  # fail fast, before any file is read
+    # Fail fast, before any file is read; with workers the main process drops its copy (they load their own).
+    load_model_or_exit("tag", model, trust_model, cached=jobs == 1)
     files, failures = find_files(paths, pattern)
     for failure in failures:
         error_line("tag", failure.error)

@@ -327,8 +327,12 @@ class FeatureTables:
         if not words or not len(self.tokens):
             return WordIds(np.full(len(words), -1, dtype=np.int64), starts)
         query = np.array(words, dtype=str)
-        position = np.minimum(np.searchsorted(self.tokens, query), len(self.tokens) - 1)
-        ids = np.where(self.tokens[position] == query, position, -1).astype(np.int64)
+        unknown = np.zeros(len(words), dtype=bool)
+        if query.itemsize > self.tokens.itemsize:  # words longer than any token: in no block, and cast to the table's width
+            unknown = np.char.str_len(query) > self.tokens.itemsize // 4
+            query = query.astype(self.tokens.dtype)
+        position = _positions(self.tokens, query)
+        ids = np.where((self.tokens[position] == query) & ~unknown, position, -1).astype(np.int64)
         return WordIds(ids, starts)
 
     def word_entries(self, words: WordIds) -> Entries:
@@ -441,6 +445,16 @@ def _lookup(sorted_codes: np.ndarray, columns: np.ndarray, codes: np.ndarray) ->
     """Which ``codes`` are in the table (a mask), and the columns of those that are."""
     if not len(sorted_codes) or not len(codes):
         return np.zeros(len(codes), dtype=bool), np.zeros(0, dtype=np.int32)
-    position = np.minimum(np.searchsorted(sorted_codes, codes), len(sorted_codes) - 1)
+    position = _positions(sorted_codes, codes)
     found = sorted_codes[position] == codes
     return found, columns[position[found]]
+
+
+def _positions(table: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """``searchsorted`` of ``keys`` in ``table``, clipped to the table.
+
+    The distinct keys are looked up in sorted order: a text repeats its n-grams, and
+    sorted keys walk the table in one direction instead of missing the cache at every step.
+    """
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    return np.minimum(np.searchsorted(table, distinct), len(table) - 1)[inverse.reshape(-1)]
