@@ -19,9 +19,11 @@ characters):
 * with ``--scales``, `tag -j 1` on the folder repeated N times (symbolic
   links), to show that peak memory does not grow with the input.
 
-Ratios are `tag`'s rate over each other rate.  Timings are wall clock
-(time.perf_counter) on whatever else the machine is doing: compare figures of
-one run with each other, not across runs.
+Rates are given per wall second (time.perf_counter) and per CPU second
+(resource.getrusage for `tag`, time.process_time for the rest): on a machine
+shared with other work the CPU figure is the per-core rate.  Ratios are
+`tag`'s per-CPU-second rate over each other's.  Compare the figures of one run
+with each other, not across runs.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -57,8 +60,10 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
-def run_measured(command: list[str]) -> tuple[subprocess.CompletedProcess, float, int]:
-    """Run ``command``; its output, wall seconds and peak resident memory of its process tree (KiB)."""
+def run_measured(command: list[str]) -> tuple[subprocess.CompletedProcess, float, float, int]:
+    """Run ``command``; its output, wall seconds, CPU seconds (user + system, workers included once
+    they are waited for) and peak resident memory of its process tree (KiB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -76,18 +81,20 @@ def run_measured(command: list[str]) -> tuple[subprocess.CompletedProcess, float
     seconds = time.perf_counter() - start
     done.set()
     sampler.join()
-    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr), seconds, peak
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr), seconds, cpu, peak
 
 
 def tag_run(tag: str, folder: str, jobs: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        done, seconds, peak = run_measured([tag, folder, "-j", str(jobs), "-o", f"{tmp}/out.jsonl"])
+        done, seconds, cpu, peak = run_measured([tag, folder, "-j", str(jobs), "-o", f"{tmp}/out.jsonl"])
     summary = done.stderr.strip().splitlines()[-1]
     match = re.search(r"(\d+) files tagged \((\d+) paragraphs, (\d+) characters", summary)
     if match is None:
         sys.exit(f"tag failed: {done.stderr.strip()[-500:]}")
     files, paragraphs, chars = map(int, match.groups())
-    return {"jobs": jobs, "files": files, "paragraphs": paragraphs, "chars": chars, "seconds": seconds, "rate": chars / seconds, "peak_mib": peak / 1024}
+    return {"jobs": jobs, "files": files, "paragraphs": paragraphs, "chars": chars, "seconds": seconds, "rate": chars / seconds, "cpu_rate": chars / cpu, "peak_mib": peak / 1024}
 
 
 def corpus_paragraphs(folder: str) -> list[str]:
@@ -106,26 +113,28 @@ def corpus_paragraphs(folder: str) -> list[str]:
     return paragraphs
 
 
-def rjieba_rate(paragraphs: list[str]) -> float:
+def per_cpu_second(work, paragraphs: list[str]) -> tuple[float, float]:
+    """Characters per wall second and per CPU second of this process for ``work(paragraphs)``."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    work(paragraphs)
+    chars = sum(map(len, paragraphs))
+    return chars / (time.perf_counter() - wall), chars / (time.process_time() - cpu)
+
+
+def rjieba_rate(paragraphs: list[str]) -> tuple[float, float]:
     from toolkit.text.words import Segmenter
 
     segmenter = Segmenter()
     segmenter.cut("预热")  # dictionary loaded outside the timing
-    start = time.perf_counter()
-    for text in paragraphs:
-        segmenter.cut(text)
-    return sum(map(len, paragraphs)) / (time.perf_counter() - start)
+    return per_cpu_second(lambda texts: [segmenter.cut(text) for text in texts], paragraphs)
 
 
-def opencc_rate(paragraphs: list[str]) -> float:
+def opencc_rate(paragraphs: list[str]) -> tuple[float, float]:
     from toolkit.text.cleaning import ScriptConverter
 
     convert = ScriptConverter("t2s")
     convert("預熱")
-    start = time.perf_counter()
-    for text in paragraphs:
-        convert(text)
-    return sum(map(len, paragraphs)) / (time.perf_counter() - start)
+    return per_cpu_second(lambda texts: [convert(text) for text in texts], paragraphs)
 
 
 def fasttext_rates(paragraphs: list[str]) -> dict | None:
@@ -149,12 +158,14 @@ def fasttext_rates(paragraphs: list[str]) -> dict | None:
         start = time.perf_counter()
         model = fasttext.train_supervised(str(train_file), loss="ova", wordNgrams=2, epoch=25, thread=1, verbose=0)
         train_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    for first in range(0, len(paragraphs), 1000):
-        lines = [" ".join(segmenter.words(text)) for text in paragraphs[first : first + 1000]]
-        model.f.multilinePredict(lines, -1, 0.5, "strict")  # the C++ call: predict()'s numpy wrapper breaks on numpy 2
-    predict_rate = sum(map(len, paragraphs)) / (time.perf_counter() - start)
-    return {"records": len(records), "train_seconds": train_seconds, "predict_rate": predict_rate}
+
+    def segment_and_predict(texts: list[str]) -> None:
+        for first in range(0, len(texts), 1000):
+            lines = [" ".join(segmenter.words(text)) for text in texts[first : first + 1000]]
+            model.f.multilinePredict(lines, -1, 0.5, "strict")  # the C++ call: predict()'s numpy wrapper breaks on numpy 2
+
+    predict_rate, predict_cpu_rate = per_cpu_second(segment_and_predict, paragraphs)
+    return {"records": len(records), "train_seconds": train_seconds, "predict_rate": predict_rate, "predict_cpu_rate": predict_cpu_rate}
 
 
 def seed_seconds(tag: str) -> float:
@@ -194,27 +205,30 @@ def main() -> None:
     fast = None if args.no_fasttext else fasttext_rates(paragraphs)
     seed = seed_seconds(tag)
 
-    one = runs[0]["rate"]
+    one, one_cpu = runs[0]["rate"], runs[0]["cpu_rate"]
     print(f"{runs[0]['files']:,} files, {runs[0]['paragraphs']:,} paragraphs, {runs[0]['chars']:,} characters\n")
-    print("| what | characters/s | tag -j 1 / this | peak memory |")
-    print("|---|---:|---:|---:|")
+    print("| what | characters/s (wall) | characters per CPU-second | tag -j 1 / this (CPU) | peak memory |")
+    print("|---|---:|---:|---:|---:|")
     for run in runs:
-        ratio = f"{one / run['rate']:.2f} (x{run['rate'] / one:.2f} speed-up)" if run["jobs"] != runs[0]["jobs"] else "1.00"
-        print(f"| `tag -j {run['jobs']}` ({run['seconds']:.1f} s) | {run['rate']:,.0f} | {ratio} | {run['peak_mib']:.0f} MiB |")
-    print(f"| rjieba alone, cutting every paragraph | {segment:,.0f} | {one / segment:.2f} | |")
-    print(f"| OpenCC alone, converting every paragraph | {convert:,.0f} | {one / convert:.2f} | |")
+        note = "" if run["jobs"] == runs[0]["jobs"] else f", x{run['rate'] / one:.2f} the -j {runs[0]['jobs']} wall rate"
+        print(
+            f"| `tag -j {run['jobs']}` ({run['seconds']:.1f} s{note}) | {run['rate']:,.0f} | {run['cpu_rate']:,.0f} | "
+            f"{one_cpu / run['cpu_rate']:.2f} | {run['peak_mib']:.0f} MiB |"
+        )
+    for name, (wall, cpu) in (("rjieba alone, cutting every paragraph", segment), ("OpenCC alone, converting every paragraph", convert)):
+        print(f"| {name} | {wall:,.0f} | {cpu:,.0f} | {one_cpu / cpu:.2f} | |")
     if fast:
-        print(f"| fastText segment (rjieba) + predict | {fast['predict_rate']:,.0f} | {one / fast['predict_rate']:.2f} | |")
+        print(f"| fastText segment (rjieba) + predict | {fast['predict_rate']:,.0f} | {fast['predict_cpu_rate']:,.0f} | {one_cpu / fast['predict_cpu_rate']:.2f} | |")
         print(f"\nfastText training on {fast['records']:,} labelled paragraphs (1 thread, 25 epochs): {fast['train_seconds']:.1f} s")
     print(f"`tag {SEED.relative_to(ROOT)}`, process start to exit: {seed:.2f} s (best of 3)")
     if args.scales:
-        print("\n| input | characters | seconds | characters/s | peak memory |")
-        print("|---|---:|---:|---:|---:|")
+        print("\n| input | characters | seconds | characters/s | per CPU-second | peak memory |")
+        print("|---|---:|---:|---:|---:|---:|")
         for times in args.scales:
             with tempfile.TemporaryDirectory() as tmp:
                 folder = args.folder if times == 1 else repeated_folder(args.folder, times, Path(tmp))
                 run = tag_run(tag, folder, 1)
-            print(f"| {times}x | {run['chars']:,} | {run['seconds']:.1f} | {run['rate']:,.0f} | {run['peak_mib']:.0f} MiB |")
+            print(f"| {times}x | {run['chars']:,} | {run['seconds']:.1f} | {run['rate']:,.0f} | {run['cpu_rate']:,.0f} | {run['peak_mib']:.0f} MiB |")
 
 
 if __name__ == "__main__":

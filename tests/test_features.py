@@ -125,3 +125,16 @@ def test_tagging_a_file_imports_neither_scikit_learn_nor_scipy(seed_paths):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_documents_tagged_together_come_out_as_tagged_alone(model, seed_documents):
+    """tag_documents (what a batch of files goes through) neither mixes documents' contexts nor their smoothing."""
+    documents = [seed_documents[name] for name in ("000", "001", "004")]
+    together = model.tag_documents(documents, explain=3)
+    for document, tagged in zip(documents, together):
+        alone = model.tag_document(document, explain=3)
+        assert [t.labels for t in tagged] == [t.labels for t in alone]
+        assert [t.explanation for t in tagged] == [t.explanation for t in alone]
+        for a, b in zip(tagged, alone):
+            assert a.scores == pytest.approx(b.scores, abs=1e-6)
+    assert model.tag_documents([]) == []

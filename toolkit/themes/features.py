@@ -392,6 +392,8 @@ def char_ngram_codes(texts: Sequence[str], ngram_range: tuple[int, int]) -> tupl
     one) into 21 bits each, so codes of different lengths never collide.
     """
     low, high = ngram_range
+    if not texts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     prepared = [_WHITE_SPACES.sub(" ", text.lower()) for text in texts]
     lengths = np.fromiter((len(text) for text in prepared), dtype=np.int64, count=len(prepared))
     # One array of code points plus one, a 0 after each text so no n-gram spans two texts.

@@ -337,6 +337,8 @@ class ThemeModel:
         paragraphs' word ids; each document row meets the weights once.
         """
         paragraphs = [p for document in documents for p in document.paragraphs]
+        if not paragraphs:
+            return np.zeros((0, len(self.labels))), {}, np.zeros(0, dtype=np.int64)
         texts = [p.analysis for p in paragraphs]
         sizes = np.array([len(document.paragraphs) for document in documents], dtype=np.int64)
         document_of_row = np.repeat(np.arange(len(documents)), sizes)
