@@ -344,8 +344,8 @@ class FeatureTables:
         if self.settings["word_ngrams"][1] >= 2 and len(words.ids) > 1 and len(self.bigram_codes):
             first, second = words.ids[:-1], words.ids[1:]
             pair = (rows[:-1] == rows[1:]) & (first >= 0) & (second >= 0)
-            found, bigram_columns = _lookup(self.bigram_codes, self.bigram_columns, first[pair] * len(self.tokens) + second[pair])
-            row_parts.append(rows[:-1][pair][found])
+            bigram_rows, bigram_columns = _lookup(self.bigram_codes, self.bigram_columns, first[pair] * len(self.tokens) + second[pair], rows[:-1][pair])
+            row_parts.append(bigram_rows)
             column_parts.append(bigram_columns)
         return self._tfidf("word", np.concatenate(row_parts), np.concatenate(column_parts), len(words.lengths))
 
@@ -360,8 +360,7 @@ class FeatureTables:
     def char_entries(self, texts: Sequence[str]) -> Entries:
         low, high = self.settings["char_ngrams"]
         rows, codes = char_ngram_codes(texts, (low, high))
-        found, columns = _lookup(self.char_codes, self.char_columns, codes)
-        return self._tfidf("char", rows[found], columns, len(texts))
+        return self._tfidf("char", *_lookup(self.char_codes, self.char_columns, codes, rows), len(texts))
 
     def _tfidf(self, block: str, rows: np.ndarray, columns: np.ndarray, n_rows: int) -> Entries:
         """Counts to TF-IDF as scikit-learn computes it: (1 + log count) * idf, each row l2-normalised, times the block weight."""
@@ -443,13 +442,19 @@ def _sorted_table(codes, columns) -> tuple[np.ndarray, np.ndarray]:
     return codes[order], columns[order]
 
 
-def _lookup(sorted_codes: np.ndarray, columns: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which ``codes`` are in the table (a mask), and the columns of those that are."""
+def _lookup(sorted_codes: np.ndarray, columns: np.ndarray, codes: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (row, column) pairs of the ``codes`` that are in the table, in no particular order.
+
+    The codes are looked up sorted: a text repeats its n-grams, and sorted keys walk the
+    table in one direction instead of missing the cache at every step.
+    """
     if not len(sorted_codes) or not len(codes):
-        return np.zeros(len(codes), dtype=bool), np.zeros(0, dtype=np.int32)
-    position = _positions(sorted_codes, codes)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    order = np.argsort(codes)
+    codes, rows = codes[order], rows[order]
+    position = np.minimum(np.searchsorted(sorted_codes, codes), len(sorted_codes) - 1)
     found = sorted_codes[position] == codes
-    return found, columns[position[found]]
+    return rows[found], columns[position[found]]
 
 
 def _positions(table: np.ndarray, keys: np.ndarray) -> np.ndarray:
