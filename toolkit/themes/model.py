@@ -2,7 +2,8 @@
 
 A :class:`ThemeModel` is plain data: TF-IDF vocabularies and IDF weights
 for word and character n-grams of the paragraph, of its context (title,
-section heading, neighbouring paragraphs) and of its whole document; the
+section heading, neighbouring paragraphs) and of its whole document, kept
+as sorted code tables (:class:`~toolkit.themes.features.FeatureTables`); the
 :class:`ThemeWeights` of two linear models over those features (a logistic
 regression per theme, and a softmax over each paragraph's primary theme,
 whose probabilities are averaged); a :class:`ScoreSmoothing` that blends
