@@ -276,6 +276,8 @@ class FeatureTables:
             arrays[f"token_columns_{block}"] = columns
         arrays["bigram_codes"], arrays["bigram_columns"] = _sorted_table(bigram_codes, bigram_columns)
         char_terms = vocabularies.get("char", [])
+        if any(len(term) > 3 for term in char_terms):  # 3 x 21 bits is all an int64 code holds
+            raise ValueError("char block: n-grams longer than three characters are not supported")
         codes = [encode_char_ngram(term) for term in char_terms]
         arrays["char_codes"], arrays["char_columns"] = _sorted_table(codes, range(len(char_terms)))
         for block, values in idf.items():
