@@ -226,8 +226,6 @@ class FeatureTables:
     and ``char_columns``: the character n-grams (see :func:`char_ngram_codes`).
     """
 
-    ARRAY_NAMES = ("tokens", "bigram_codes", "bigram_columns", "char_codes", "char_columns")
-
     def __init__(self, settings: dict, arrays: dict[str, np.ndarray], sizes: dict[str, int]) -> None:
         self.settings = settings
         self.tokens = arrays["tokens"]
@@ -238,10 +236,6 @@ class FeatureTables:
         self.sizes = sizes  # block -> number of columns, in the order of the stacked feature space
         self.offsets = dict(zip(sizes, np.cumsum([0, *sizes.values()])[:-1].tolist()))
         self.weights = {block: float(settings.get(f"{block}_weight", 1.0)) for block in sizes}
-
-    @property
-    def blocks(self) -> list[str]:
-        return list(self.sizes)
 
     @property
     def n_features(self) -> int:
