@@ -84,8 +84,14 @@ def read_model_folder(path: Path) -> tuple[dict, dict]:
     return description, arrays
 
 
-def write_model_folder(path: Path, description: dict, arrays: dict, manifest: dict, *, force: bool = False) -> None:
-    """Write a model folder atomically: built beside the target, then renamed into place."""
+def write_model_folder(
+    path: Path, description: dict, arrays: dict, manifest: dict, *, force: bool = False, compressed: bool = True
+) -> None:
+    """Write a model folder atomically: built beside the target, then renamed into place.
+
+    ``compressed=False`` stores the arrays uncompressed: float32 weights shrink little, and
+    reading them back then costs a copy instead of a decompression.
+    """
     import numpy as np
 
     path = Path(path)
@@ -95,7 +101,7 @@ def write_model_folder(path: Path, description: dict, arrays: dict, manifest: di
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
         (staging / MODEL_JSON).write_text(json.dumps(description, ensure_ascii=False) + "\n", encoding="utf-8")
-        np.savez_compressed(staging / ARRAYS, **arrays)
+        (np.savez_compressed if compressed else np.savez)(staging / ARRAYS, **arrays)
         (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         if path.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))

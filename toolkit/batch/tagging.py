@@ -80,18 +80,33 @@ def tag_file(path: str, settings: TagSettings) -> FileResult:
 
 
 def _tag_chunk(paths: Sequence[str], settings: TagSettings) -> list[FileResult]:
-    return [tag_file(path, settings) for path in paths]
+    """Read the files, then tag all their documents in one pass of the model (its array work done once)."""
+    from toolkit.api import read_document
+
+    documents, errors = [], {}
+    for i, path in enumerate(paths):
+        try:
+            documents.append((i, read_document(read_bytes(path), source=path, encoding=settings.encoding)))
+        except ReadError as error:
+            errors[i] = FileResult(path, error=str(error))
+    model = cached_model(settings.model, settings.trust_model)
+    tagged_documents = model.tag_documents([document for _, document in documents], explain=settings.explain)
+    results = dict(errors)
+    for (i, document), tagged in zip(documents, tagged_documents):
+        tagged = tuple(limit_labels(t, settings.top_k, settings.min_score) for t in tagged)
+        results[i] = FileResult(paths[i], tagged, chars=sum(len(p.text) for p in document.paragraphs))
+    return [results[i] for i in range(len(paths))]
 
 
-def tag_files(files: Sequence[str], settings: TagSettings, *, jobs: int = 1, chunk_size: int = 8) -> Iterator[FileResult]:
+def tag_files(files: Sequence[str], settings: TagSettings, *, jobs: int = 1, chunk_size: int = 16) -> Iterator[FileResult]:
     """Results in file order, as soon as each is ready."""
+    chunks = [files[i : i + chunk_size] for i in range(0, len(files), chunk_size)]
     if jobs == 1 or len(files) <= 1:
-        for path in files:
-            yield tag_file(path, settings)
+        for chunk in chunks:
+            yield from _tag_chunk(chunk, settings)
         return
     from joblib import Parallel, delayed
 
-    chunks = [files[i : i + chunk_size] for i in range(0, len(files), chunk_size)]
     parallel = Parallel(n_jobs=jobs, return_as="generator")
     for results in parallel(delayed(_tag_chunk)(chunk, settings) for chunk in chunks):
         yield from results

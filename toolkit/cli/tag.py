@@ -103,14 +103,17 @@ def tag_command(
     paths = inputs_or_stdin(paths)
     refuse_existing_output("tag", output, force)
     started = time.perf_counter()
-    theme_model = load_model_or_exit("tag", model, trust_model, cached=True, quiet=quiet)  # fail fast, before any file is read
+    # Fail fast, before any file is read.  With workers the main process keeps only the labels: each worker
+    # loads its own copy, so -j N holds N copies of the model, not N + 1.
+    theme_model = load_model_or_exit("tag", model, trust_model, cached=jobs == 1, quiet=quiet)
+    themes = [*theme_model.labels, OTHER]
+    del theme_model
     selection = select_files(paths, pattern)
     report_selection("tag", selection, pattern)
     files = selection.files
     failed = len(selection.missing)
     settings = TagSettings(model, trust_model, encoding, top_k, min_score, 5 if explain else 0)
     width = shutil.get_terminal_size((100, 24)).columns
-    themes = [*theme_model.labels, OTHER]
     tagged_files = paragraphs = chars = 0
 
     def run(out) -> None:

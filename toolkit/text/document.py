@@ -90,10 +90,11 @@ class TextPipeline:
             if is_boilerplate(analysis):
                 kind = BOILERPLATE
             else:
-                line = strip_inline_bylines(line)
-                if not line:
+                stripped = strip_inline_bylines(line)
+                if not stripped:
                     continue
-                analysis = analysis_form(line, self.to_simplified)
+                if stripped != line:  # most lines have no byline: their analysis form is already made
+                    line, analysis = stripped, analysis_form(stripped, self.to_simplified)
                 kind = HEADING if looks_like_heading(line) else TEXT
             index = len(paragraphs)
             sentences = []

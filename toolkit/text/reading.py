@@ -8,6 +8,7 @@ chooses among the legacy Chinese encodings.
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 # Encodings charset-normalizer may choose from when the bytes are not UTF-8.
@@ -99,12 +100,15 @@ def _detect_and_decode(data: bytes, source: str) -> str:
     return str(best)
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")  # below 32, other than \t \n \v \f \r
+
+
 def _check_text(text: str, source: str) -> str:
     """Refuse decoded 'text' that is mostly control characters (binary that happened to decode)."""
     if not text:
         return text
     sample = text[:4096]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    controls = len(_CONTROLS.findall(sample))  # a regex: a loop over characters in Python was a tenth of tagging
     if controls > max(2, len(sample) // 100):
         raise ReadError(source, "binary data, not text")
     return text

@@ -2,7 +2,8 @@
 
 A :class:`ThemeModel` is plain data: TF-IDF vocabularies and IDF weights
 for word and character n-grams of the paragraph, of its context (title,
-section heading, neighbouring paragraphs) and of its whole document; the
+section heading, neighbouring paragraphs) and of its whole document, kept
+as sorted code tables (:class:`~toolkit.themes.features.FeatureTables`); the
 :class:`ThemeWeights` of two linear models over those features (a logistic
 regression per theme, and a softmax over each paragraph's primary theme,
 whose probabilities are averaged); a :class:`ScoreSmoothing` that blends
@@ -31,15 +32,25 @@ from toolkit.modelfiles import (
 )
 from toolkit.text.document import (
     BOILERPLATE,
-    HEADING,
     Document,
-    Paragraph,
     TextPipeline,
     default_pipeline,
 )
+from toolkit.themes.features import (  # noqa: F401  (FeatureSpace, paragraph_inputs, context_text, document_contexts: used from here by training)
+    Entries,
+    FeatureSpace,
+    FeatureTables,
+    WordIds,
+    context_sources,
+    context_text,
+    document_contexts,
+    paragraph_inputs,
+)
 
 OTHER = "other"
-FORMAT_VERSION = 3  # 2 added the primary-theme softmax, 3 score smoothing; older files still load
+# 2 added the primary-theme softmax, 3 score smoothing, 4 the feature vocabularies as sorted code
+# tables in arrays.npz instead of term lists in model.json; older files still load.
+FORMAT_VERSION = 4
 SMOOTHED_MIN_CHARS = 10  # the labelled paragraphs the score smoothing was tuned on are all at least this long
 
 
@@ -84,136 +95,8 @@ class KeySentence:
         }
 
 
-class FeatureSpace:
-    """Word and character n-gram TF-IDF of a text and of its context, as one sparse row.
-
-    Built from the fitted scikit-learn vectorisers at training time, and
-    rebuilt from plain vocabularies and IDF arrays at load time.
-    """
-
-    BLOCKS = ("word", "char", "context", "document")
-
-    def __init__(self, settings: dict, vectorisers: dict) -> None:
-        self.settings = settings
-        self.vectorisers = vectorisers  # block name -> fitted TfidfVectorizer
-
-    @staticmethod
-    def make_vectoriser(block: str, settings: dict):
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        if block == "char":
-            low, high = settings["char_ngrams"]
-            return TfidfVectorizer(analyzer="char", ngram_range=(low, high), min_df=settings["min_df"], sublinear_tf=True, dtype=np.float32)
-        low, high = settings["word_ngrams"] if block == "word" else (1, 1)
-        # Words common to most documents say nothing about which one this is.
-        max_df = 0.5 if block == "document" else 1.0
-        # Texts arrive segmented and space-joined, so no tokeniser callable is stored.
-        return TfidfVectorizer(
-            token_pattern=r"\S+",
-            lowercase=False,
-            ngram_range=(low, high),
-            min_df=settings["min_df"],
-            max_df=max_df,
-            sublinear_tf=True,
-            dtype=np.float32,
-        )
-
-    @classmethod
-    def fit(cls, settings: dict, inputs: dict[str, Sequence[str]]) -> "FeatureSpace":
-        vectorisers = {}
-        for block in cls.active_blocks(settings):
-            vectoriser = cls.make_vectoriser(block, settings)
-            vectoriser.fit(inputs[block])
-            vectorisers[block] = vectoriser
-        return cls(settings, vectorisers)
-
-    @staticmethod
-    def active_blocks(settings: dict) -> list[str]:
-        blocks = ["word"]
-        if settings.get("char_ngrams"):
-            blocks.append("char")
-        if settings.get("context_weight", 0) > 0:
-            blocks.append("context")
-        if settings.get("document_weight", 0) > 0:
-            blocks.append("document")
-        return blocks
-
-    def transform(self, inputs: dict[str, Sequence[str]]):
-        from scipy.sparse import hstack
-
-        parts = []
-        for block, vectoriser in self.vectorisers.items():
-            if block == "document":  # many paragraphs share one document: transform each once
-                unique = {text: i for i, text in enumerate(dict.fromkeys(inputs[block]))}
-                matrix = vectoriser.transform(list(unique))[[unique[text] for text in inputs[block]]]
-            else:
-                matrix = vectoriser.transform(inputs[block])
-            weight = self.settings.get(f"{block}_weight", 1.0)  # context_weight, document_weight
-            parts.append(matrix * weight if weight != 1.0 else matrix)
-        return hstack(parts, format="csr")
-
-    def feature_names(self) -> list[str]:
-        names = []
-        for block, vectoriser in self.vectorisers.items():
-            prefix = {"word": "", "char": "char:", "context": "context:", "document": "document:"}[block]
-            names.extend(prefix + term for term in vectoriser.get_feature_names_out())
-        return names
-
-    def to_data(self) -> tuple[dict, dict]:
-        description, arrays = {"settings": self.settings, "vocabularies": {}}, {}
-        for block, vectoriser in self.vectorisers.items():
-            terms = [None] * len(vectoriser.vocabulary_)
-            for term, column in vectoriser.vocabulary_.items():
-                terms[column] = term
-            description["vocabularies"][block] = terms
-            arrays[f"idf_{block}"] = vectoriser.idf_.astype(np.float32)
-        return description, arrays
-
-    @classmethod
-    def from_data(cls, description: dict, arrays: dict) -> "FeatureSpace":
-        settings = description["settings"]
-        vectorisers = {}
-        for block, terms in description["vocabularies"].items():
-            vectoriser = cls.make_vectoriser(block, settings)
-            vectoriser.vocabulary_ = {term: column for column, term in enumerate(terms)}
-            vectoriser.idf_ = arrays[f"idf_{block}"].astype(np.float64)
-            vectorisers[block] = vectoriser
-        return cls(settings, vectorisers)
-
-
-def paragraph_inputs(
-    pipeline: TextPipeline, analysis_texts: Sequence[str], contexts: Sequence[str], document_words: Sequence[str]
-) -> dict[str, list[str]]:
-    """What the feature blocks read: segmented words, raw analysis text, segmented context,
-    and the document's words (already segmented: one string shared by all its paragraphs)."""
-    return {
-        "word": [pipeline.segmenter.joined(t) for t in analysis_texts],
-        "char": list(analysis_texts),
-        "context": [pipeline.segmenter.joined(c) for c in contexts],
-        "document": list(document_words),
-    }
-
-
-def context_text(title: str, heading: str, before: str, after: str) -> str:
-    """What a paragraph is read with: the document title, its section heading, its neighbours."""
-    return " ".join(part for part in (title, heading if heading != before else "", before, after) if part)
-
-
-def document_contexts(paragraphs: Sequence[Paragraph], *, title: str = "") -> list[str]:
-    """Context of each paragraph of a document (see :func:`context_text`)."""
-    contexts = []
-    heading = ""
-    for i, paragraph in enumerate(paragraphs):
-        before = paragraphs[i - 1].analysis if i > 0 else ""
-        after = paragraphs[i + 1].analysis if i + 1 < len(paragraphs) else ""
-        contexts.append(context_text(title if i else "", heading, before, after))
-        if i and paragraph.kind == HEADING:
-            heading = paragraph.analysis
-    return contexts
-
-
 class ThemeWeights:
-    """The linear part of a theme model, from a feature matrix to a probability per theme.
+    """The linear part of a theme model, from features to a probability per theme.
 
     ``coef``/``intercept``: one logistic regression per theme (labels x features).
     ``primary_coef``/``primary_intercept``: a softmax over each paragraph's
@@ -224,43 +107,62 @@ class ThemeWeights:
     """
 
     def __init__(self, coef, intercept, primary_coef=None, primary_intercept=None) -> None:
-        # Kept only as features x labels in C order: scipy copies a transposed view on every
-        # sparse @ dense product, and a second, labels x features copy would double the model's memory.
-        self._weights = np.ascontiguousarray(np.asarray(coef, dtype=np.float32).T)
-        self.intercept = np.asarray(intercept, dtype=np.float32)
-        self._primary_weights = None if primary_coef is None else np.ascontiguousarray(np.asarray(primary_coef, dtype=np.float32).T)
-        self.primary_intercept = None if primary_intercept is None else np.asarray(primary_intercept, dtype=np.float32)
+        # Both models in one features x outputs array in C order: one product gives every logit,
+        # a feature's outputs sit together for the row gathers of tagging, and scipy would copy a
+        # transposed (labels x features) view on every sparse @ dense product.
+        parts = [np.asarray(coef, dtype=np.float32)]
+        intercepts = [np.asarray(intercept, dtype=np.float32)]
+        if primary_coef is not None:
+            parts.append(np.asarray(primary_coef, dtype=np.float32))
+            intercepts.append(np.asarray(primary_intercept, dtype=np.float32))
+        self.n_labels = parts[0].shape[0]
+        self.stacked = np.ascontiguousarray(np.vstack(parts).T)
+        self.stacked_intercept = np.concatenate(intercepts)
+        self.has_primary = primary_coef is not None
 
     @property
     def coef(self) -> np.ndarray:
         """labels x features (a view)."""
-        return self._weights.T
+        return self.stacked[:, : self.n_labels].T
+
+    @property
+    def intercept(self) -> np.ndarray:
+        return self.stacked_intercept[: self.n_labels]
 
     @property
     def primary_coef(self) -> np.ndarray | None:
         """(labels + 1) x features (a view), or None for a model without the softmax."""
-        return None if self._primary_weights is None else self._primary_weights.T
+        return self.stacked[:, self.n_labels :].T if self.has_primary else None
+
+    @property
+    def primary_intercept(self) -> np.ndarray | None:
+        return self.stacked_intercept[self.n_labels :] if self.has_primary else None
 
     def probabilities(self, matrix) -> np.ndarray:
-        one_vs_rest = 1.0 / (1.0 + np.exp(-np.asarray(matrix @ self._weights + self.intercept)))
-        if self._primary_weights is None:
+        """From a features matrix (sparse or dense, one row per paragraph)."""
+        return self.from_logits(np.asarray(matrix @ self.stacked, dtype=np.float64))
+
+    def from_logits(self, logits: np.ndarray) -> np.ndarray:
+        """From ``features @ stacked`` (without the intercepts)."""
+        logits = np.asarray(logits, dtype=np.float64) + self.stacked_intercept
+        one_vs_rest = 1.0 / (1.0 + np.exp(-logits[:, : self.n_labels]))
+        if not self.has_primary:
             return one_vs_rest
-        logits = np.asarray(matrix @ self._primary_weights + self.primary_intercept)
-        logits -= logits.max(axis=1, keepdims=True)
-        primary = np.exp(logits)
+        primary = logits[:, self.n_labels :]
+        primary = np.exp(primary - primary.max(axis=1, keepdims=True))
         primary /= primary.sum(axis=1, keepdims=True)
         return (one_vs_rest + primary[:, :-1]) / 2
 
     def term_weights(self, label: int) -> np.ndarray:
         """How much each feature pushes a paragraph towards theme ``label`` (both models' logits)."""
-        if self._primary_weights is None:
-            return self._weights[:, label]
-        return self._weights[:, label] + self._primary_weights[:, label]
+        if not self.has_primary:
+            return self.stacked[:, label]
+        return self.stacked[:, label] + self.stacked[:, self.n_labels + label]
 
     def arrays(self) -> dict[str, np.ndarray]:
         """What the model file stores, labels x features as before (copies made only while saving)."""
         arrays = {"coef": np.ascontiguousarray(self.coef), "intercept": self.intercept}
-        if self._primary_weights is not None:
+        if self.has_primary:
             arrays |= {"primary_coef": np.ascontiguousarray(self.primary_coef), "primary_intercept": self.primary_intercept}
         return arrays
 
@@ -319,7 +221,7 @@ class ThemeModel:
     def __init__(
         self,
         labels: Sequence[str],
-        features: FeatureSpace,
+        features: FeatureTables | FeatureSpace,
         weights: ThemeWeights,
         thresholds: np.ndarray,
         manifest: dict | None = None,
@@ -327,7 +229,8 @@ class ThemeModel:
         smoothing: ScoreSmoothing = ScoreSmoothing(),
     ) -> None:
         self.labels = list(labels)
-        self.features = features
+        # Training hands over its fitted vectorisers; tagging reads their array form.
+        self.features = features.tables() if isinstance(features, FeatureSpace) else features
         self.weights = weights
         self.smoothing = smoothing
         self.thresholds = np.asarray(thresholds, dtype=np.float32)
@@ -337,62 +240,152 @@ class ThemeModel:
 
     # --- prediction -----------------------------------------------------------------
 
-    def probabilities(self, analysis_texts: Sequence[str], contexts: Sequence[str], document_words: str) -> np.ndarray:
+    def probabilities(
+        self,
+        analysis_texts: Sequence[str],
+        contexts: Sequence[str] | None = None,
+        document_words: str | None = None,
+        *,
+        documents: Sequence[str] | None = None,
+    ) -> np.ndarray:
+        """Probabilities of many texts (analysis form) at once, one row each, before score smoothing.
+
+        ``contexts``: each text's context (title, heading, neighbours) as text, or None for none.
+        The document block reads ``document_words`` (a document's words, space-joined, shared by
+        all texts), or ``documents`` (each text's document as analysis text: texts with equal
+        documents share one, segmented once), or, with neither, each text itself, as training
+        treats labelled paragraphs that name no document.
+        """
         if not analysis_texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
-        return self.weights.probabilities(self._matrix(analysis_texts, contexts, document_words))
+        n = len(analysis_texts)
+        words_of = self.pipeline.segmenter.words
+        word_lists = [words_of(text) for text in analysis_texts]
+        context_index: dict[str, int] = {}
+        context_of_row = np.array([context_index.setdefault(c, len(context_index)) for c in contexts or [""] * n])
+        context_lists = [words_of(c) if c else [] for c in context_index]
+        if document_words is not None:
+            document_lists, document_of_row = [document_words.split()], np.zeros(n, dtype=np.int64)
+        elif documents is not None:
+            document_index: dict[str, int] = {}
+            document_of_row = np.array([document_index.setdefault(d, len(document_index)) for d in documents])
+            document_lists = [words_of(d) for d in document_index]
+        else:
+            document_lists, document_of_row = word_lists, np.arange(n)
+        words = self.features.word_ids(word_lists + context_lists + document_lists)
+        first_context, first_document = n, n + len(context_lists)
+        contexts_read = (np.arange(n), first_context + context_of_row)
+        documents_read = (np.arange(len(document_lists)), first_document + np.arange(len(document_lists)))
+        logits, _ = self._logits(analysis_texts, words, contexts_read, documents_read, document_of_row)
+        return self.weights.from_logits(logits)
 
-    def _matrix(self, analysis_texts: Sequence[str], contexts: Sequence[str], document_words: str):
-        inputs = paragraph_inputs(self.pipeline, analysis_texts, contexts, [document_words] * len(analysis_texts))
-        return self.features.transform(inputs)
+    def _logits(
+        self,
+        texts: Sequence[str],
+        words: WordIds,
+        contexts: tuple[np.ndarray, np.ndarray],
+        documents: tuple[np.ndarray, np.ndarray],
+        document_of_row: np.ndarray,
+    ) -> tuple[np.ndarray, dict[str, Entries]]:
+        """Every block's logits, summed, for ``texts`` (the first ``len(texts)`` word lists of ``words``).
+
+        ``contexts``: (row, word list) pairs, each row's context being the words of those lists;
+        ``documents``: (document, word list) pairs likewise; ``document_of_row`` each row's document.
+        Also returns each paragraph block's entries, for explanations.
+        """
+        tables, stacked = self.features, self.weights.stacked
+        n = len(texts)
+        own = WordIds(words.ids[: words.starts[n]], words.starts[: n + 1])
+        entries = {"word": tables.word_entries(own)}
+        if "char" in tables.sizes:
+            entries["char"] = tables.char_entries(texts)
+        if "context" in tables.sizes:
+            rows, positions = _gather(words, *contexts)
+            entries["context"] = tables.unigram_entries("context", words, rows, positions, n)
+        logits = np.zeros((n, stacked.shape[1]), dtype=np.float32)
+        for block, block_entries in entries.items():
+            logits += tables.block_logits(block, block_entries, stacked, n)
+        if "document" in tables.sizes:
+            # The document row times the weights once per document, added to each of its rows' logits.
+            n_documents = int(documents[0].max()) + 1 if len(documents[0]) else 0
+            rows, positions = _gather(words, *documents)
+            document_entries = tables.unigram_entries("document", words, rows, positions, n_documents)
+            logits += tables.block_logits("document", document_entries, stacked, n_documents)[document_of_row]
+        return logits, entries
 
     def decide(self, probabilities: np.ndarray) -> list[tuple[str, ...]]:
-        decisions = []
-        for row in probabilities:
-            passing = [i for i in np.argsort(-row, kind="stable") if row[i] >= self.thresholds[i]]
-            decisions.append(tuple(self.labels[i] for i in passing) or (OTHER,))
-        return decisions
+        """Each row's themes over their thresholds, best first, or ("other",)."""
+        order = np.argsort(-probabilities, axis=1, kind="stable")
+        passing = np.take_along_axis(probabilities >= self.thresholds, order, axis=1)
+        return [
+            tuple(self.labels[j] for j, ok in zip(row_order, row_passing) if ok) or (OTHER,)
+            for row_order, row_passing in zip(order.tolist(), passing.tolist())
+        ]
 
     def _document_words(self, document: Document) -> str:
-        return self.pipeline.segmenter.joined(document.text(analysis=True))
+        """The whole document's words, space-joined (what the document block reads)."""
+        return " ".join(word for paragraph in document.paragraphs for word in self.pipeline.segmenter.words(paragraph.analysis))
+
+    def document_probabilities(self, document: Document) -> tuple[np.ndarray, dict[str, Entries]]:
+        """Each paragraph's probabilities before smoothing, and its blocks' entries (for explanations)."""
+        probabilities, entries, _ = self.documents_probabilities([document])
+        return probabilities, entries
+
+    def documents_probabilities(self, documents: Sequence[Document]) -> tuple[np.ndarray, dict[str, Entries], np.ndarray]:
+        """All paragraphs of many documents in one pass, before smoothing: probabilities, entries, document of each row.
+
+        Every paragraph is segmented once; the context and document blocks are made of the
+        paragraphs' word ids; each document row meets the weights once.
+        """
+        paragraphs = [p for document in documents for p in document.paragraphs]
+        if not paragraphs:
+            return np.zeros((0, len(self.labels))), {}, np.zeros(0, dtype=np.int64)
+        texts = [p.analysis for p in paragraphs]
+        sizes = np.array([len(document.paragraphs) for document in documents], dtype=np.int64)
+        document_of_row = np.repeat(np.arange(len(documents)), sizes)
+        first_row = np.cumsum(sizes) - sizes
+        context_rows, context_lists = [], []
+        for document, first in zip(documents, first_row.tolist()):
+            for i, sources in enumerate(context_sources(document.paragraphs, has_title=document.title is not None)):
+                context_rows += [first + i] * len(sources)
+                context_lists += [first + source for source in sources]
+        words = self.features.word_ids([self.pipeline.segmenter.words(text) for text in texts])
+        contexts = (np.array(context_rows, dtype=np.int64), np.array(context_lists, dtype=np.int64))
+        whole = (document_of_row, np.arange(len(paragraphs)))  # a document's words are its paragraphs' words
+        logits, entries = self._logits(texts, words, contexts, whole, document_of_row)
+        return self.weights.from_logits(logits), entries, document_of_row
 
     def tag_document(self, document: Document, *, explain: int = 0, document_words: str | None = None) -> list[TaggedParagraph]:
-        """``document_words``: the document already segmented, when the caller has it."""
-        paragraphs = document.paragraphs
-        title = document.title.analysis if document.title else ""
-        contexts = document_contexts(paragraphs, title=title)
-        if document_words is None:
-            document_words = self._document_words(document)
-        if not paragraphs:
-            return []
-        analysis_texts = [p.analysis for p in paragraphs]
-        matrix = self._matrix(analysis_texts, contexts, document_words)
-        probabilities = self.smoothing.apply(self.weights.probabilities(matrix), np.zeros(len(paragraphs)), analysis_texts)
+        """``document_words`` is accepted for compatibility and not needed: the paragraphs' words make it."""
+        return self.tag_documents([document], explain=explain)[0]
+
+    def tag_documents(self, documents: Sequence[Document], *, explain: int = 0) -> list[list[TaggedParagraph]]:
+        """Tag many documents in one pass (faster than one by one: the array work is done once for all)."""
+        documents = list(documents)
+        raw, entries, document_of_row = self.documents_probabilities(documents)
+        if not len(raw):
+            return [[] for _ in documents]
+        paragraphs = [p for document in documents for p in document.paragraphs]
+        probabilities = self.smoothing.apply(raw, document_of_row, [p.analysis for p in paragraphs])
         decisions = self.decide(probabilities)
-        tagged = []
-        for i, paragraph in enumerate(paragraphs):
-            labels = decisions[i]
-            if paragraph.kind == BOILERPLATE:
-                labels = (OTHER,)
-            scores = {label: float(probabilities[i, j]) for j, label in enumerate(self.labels)}
+        terms_of_row = _row_terms(entries, self.features.offsets, len(paragraphs)) if explain else None
+        tagged: list[list[TaggedParagraph]] = [[] for _ in documents]
+        for i, (paragraph, row) in enumerate(zip(paragraphs, probabilities.tolist())):
+            labels = (OTHER,) if paragraph.kind == BOILERPLATE else decisions[i]
+            scores = dict(zip(self.labels, row))
             explanation = None
-            if explain:
-                explanation = {
-                    label: self.top_terms(matrix[i], label, explain)
-                    for label in labels
-                    if label != OTHER
-                }
-            tagged.append(TaggedParagraph(paragraph.line, paragraph.index, paragraph.text, labels, scores, explanation))
+            if terms_of_row is not None:
+                explanation = {label: self.top_terms(*terms_of_row[i], label, explain) for label in labels if label != OTHER}
+            tagged[document_of_row[i]].append(TaggedParagraph(paragraph.line, paragraph.index, paragraph.text, labels, scores, explanation))
         return tagged
 
-    def top_terms(self, features_row, label: str, k: int = 5) -> list[str]:
-        """The terms of a paragraph (its one-row feature matrix) that pushed it most towards ``label``.
+    def top_terms(self, columns: np.ndarray, values: np.ndarray, label: str, k: int = 5) -> list[str]:
+        """The terms of a paragraph (its feature columns and values) that pushed it most towards ``label``.
 
         Whole-document columns are skipped: they are not terms of the paragraph.
         """
-        row = features_row.tocsr()
         weights = self.weights.term_weights(self.labels.index(label))
-        contributions = {column: value * weights[column] for column, value in zip(row.indices, row.data)}
+        contributions = {int(column): float(value) * float(weights[column]) for column, value in zip(columns, values)}
         best = sorted((c for c in contributions if contributions[c] > 0), key=lambda c: -contributions[c])
         names = self._feature_names()
         terms: list[str] = []
@@ -421,7 +414,7 @@ class ThemeModel:
         for that theme, read with its paragraph as context.
         """
         document_words = self._document_words(document)
-        tagged = self.tag_document(document, document_words=document_words)
+        tagged = self.tag_document(document)
         picks = []
         for j, label in enumerate(self.labels):
             paragraphs = [t.paragraph for t in tagged if label in t.labels]
@@ -443,7 +436,7 @@ class ThemeModel:
     # --- files ------------------------------------------------------------------------
 
     def save(self, path: str | Path, *, force: bool = False) -> None:
-        description, arrays = self.features.to_data()
+        description, arrays = self.features.to_arrays()
         description = {
             "format": "cn-news-toolkit theme model",
             "format_version": FORMAT_VERSION,
@@ -453,7 +446,8 @@ class ThemeModel:
             **description,
         }
         arrays |= self.weights.arrays()
-        write_model_folder(Path(path), description, arrays, self.manifest, force=force)
+        # Uncompressed: the weights shrink by a tenth compressed, and decompressing them was most of loading.
+        write_model_folder(Path(path), description, arrays, self.manifest, force=force, compressed=False)
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, trust: bool = False) -> "ThemeModel":
@@ -469,7 +463,7 @@ class ThemeModel:
                 )
             return cls._load_pickle(pickles[0])
         description, arrays = read_model_folder(path)
-        if description.get("format_version") not in (1, 2, FORMAT_VERSION):
+        if description.get("format_version") not in (1, 2, 3, FORMAT_VERSION):
             raise ModelError(f"{path}: unsupported model format {description.get('format_version')!r}")
         manifest = {}
         manifest_file = path / "manifest.json"
@@ -478,7 +472,7 @@ class ThemeModel:
 
             manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
         try:
-            features, weights = FeatureSpace.from_data(description, arrays), ThemeWeights.from_arrays(arrays)
+            features, weights = feature_tables_from_files(description, arrays), ThemeWeights.from_arrays(arrays)
             labels, thresholds = description["labels"], np.array(description["thresholds"])
         except KeyError as error:
             raise ModelError(f"{path}: damaged model files (no {error.args[0]!r})") from None
@@ -494,6 +488,36 @@ class ThemeModel:
         if not isinstance(model, ThemeModel):
             raise ModelError(f"{path}: not a theme model")
         return model
+
+
+def feature_tables_from_files(description: dict, arrays: dict) -> FeatureTables:
+    """The feature tables of a model folder of any format; KeyError names what is missing.
+
+    Format 4 stores the tables themselves (loading only reads arrays); formats 1 to 3 store
+    term lists, turned into tables here.
+    """
+    if "block_sizes" in description:
+        return FeatureTables.from_arrays(description, arrays)
+    settings, vocabularies = description["settings"], description["vocabularies"]
+    return FeatureTables.from_vocabularies(settings, vocabularies, {block: arrays[f"idf_{block}"] for block in vocabularies})
+
+
+def _gather(words: WordIds, rows: np.ndarray, lists: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For (row, word list) pairs: the row of each word they bring, and the word's position in ``words``."""
+    lengths = words.lengths[lists]
+    total = int(lengths.sum())
+    first = np.repeat(words.starts[lists] - (np.cumsum(lengths) - lengths), lengths)
+    return np.repeat(rows, lengths), np.arange(total) + first
+
+
+def _row_terms(entries: dict[str, Entries], offsets: dict[str, int], n_rows: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each row's (feature columns, values) over the paragraph's own blocks, for explanations."""
+    rows = np.concatenate([e.rows for e in entries.values()])
+    columns = np.concatenate([e.columns + offsets[block] for block, e in entries.items()])
+    values = np.concatenate([e.values for e in entries.values()])
+    order = np.argsort(rows, kind="stable")
+    bounds = np.searchsorted(rows[order], np.arange(n_rows + 1))
+    return [(columns[order[a:b]], values[order[a:b]]) for a, b in zip(bounds[:-1], bounds[1:])]
 
 
 @cache
