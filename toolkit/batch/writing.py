@@ -86,6 +86,45 @@ def write_batch(
     return counts
 
 
+
+def tag_fingerprint(files: Sequence[str], settings: TagSettings, fmt: str) -> dict:
+    """Everything that shapes a `tag` batch's output, for the resume journal."""
+    return run_fingerprint(
+        files, format=fmt, model=settings.model, trust_model=settings.trust_model, encoding=settings.encoding,
+        top_k=settings.top_k, min_score=settings.min_score, explain=settings.explain,
+    )
+
+
+def write_batch_to_file(
+    files: Sequence[str],
+    tag_remaining: Callable[[Sequence[str]], Iterable[FileResult]],
+    *,
+    fmt: str,
+    output: str,
+    fingerprint: dict,
+    force: bool = False,
+    resume: bool = False,
+    report_error: Callable[[str], None],
+) -> BatchCounts:
+    """``write_batch`` journalled beside ``output``, which appears, complete, only at the end.
+
+    ``resume`` continues the journal an interrupted run with the same
+    ``fingerprint`` left; without it an existing journal needs ``force``.
+    """
+    journal = ResumeJournal(output, fingerprint)
+    if journal.exists() and not (resume or force):
+        raise JournalError(
+            f"{journal.folder}: an interrupted run's journal is here: add --resume to finish it, or --force to start over"
+        )
+    journal.open(resume=resume)
+    try:
+        counts = write_batch(files, tag_remaining, fmt=fmt, journal=journal, report_error=report_error)
+    finally:
+        journal.close()  # on any interruption the journal stays for --resume
+    journal.publish(force=force)
+    return counts
+
+
 def run_tag_batch(
     files: Sequence[str],
     settings: TagSettings,
@@ -102,10 +141,8 @@ def run_tag_batch(
 ) -> BatchCounts:
     """The whole `tag` batch: local worker processes (``jobs``) or a Dask cluster (``scheduler``).
 
-    With ``output`` the run is journalled beside it (see ``resume``) and the
-    output appears there, complete, only at the end; ``resume`` continues the
-    journal of an interrupted run of the same files and options.  Without
-    ``output`` records go to ``stdout``.
+    With ``output`` the run is journalled (``write_batch_to_file``); without
+    it records go to ``stdout``.
     """
     from contextlib import ExitStack
 
@@ -119,19 +156,7 @@ def run_tag_batch(
             tag_remaining = lambda remaining: tag_files(remaining, settings, jobs=jobs)
         if not output:
             return write_batch(files, tag_remaining, fmt=fmt, out=stdout or sys.stdout, report_error=report_error)
-        fingerprint = run_fingerprint(
-            files, format=fmt, model=settings.model, trust_model=settings.trust_model, encoding=settings.encoding,
-            top_k=settings.top_k, min_score=settings.min_score, explain=settings.explain,
+        return write_batch_to_file(
+            files, tag_remaining, fmt=fmt, output=output, fingerprint=tag_fingerprint(files, settings, fmt),
+            force=force, resume=resume, report_error=report_error,
         )
-        journal = ResumeJournal(output, fingerprint)
-        if journal.exists() and not (resume or force):
-            raise JournalError(
-                f"{journal.folder}: an interrupted run's journal is here: add --resume to finish it, or --force to start over"
-            )
-        journal.open(resume=resume)
-        try:
-            counts = write_batch(files, tag_remaining, fmt=fmt, journal=journal, report_error=report_error)
-        finally:
-            journal.close()  # on any interruption the journal stays for --resume
-        journal.publish(force=force)
-        return counts
