@@ -131,3 +131,30 @@ def test_without_the_extra_the_error_says_how_to_install(seed_paths, monkeypatch
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == f"tag: error: {INSTALL_HINT}"
     assert "pip install '.[dask]'" in INSTALL_HINT
+
+
+def test_retrain_folds_on_the_cluster_give_the_same_model(client, tmp_path):
+    """`retrain --scheduler`: joblib's Dask backend fits the folds on the cluster; the model must not change."""
+    import json
+
+    import toolkit
+    from toolkit.batch.cluster import joblib_on_cluster
+    from toolkit.themes.training import TrainingOptions, load_records
+
+    lines, documents = [], set()
+    for line in (SEEDS[0].parents[1] / "data" / "labels" / "paragraphs.jsonl").open(encoding="utf-8"):
+        documents.add(json.loads(line)["file"])
+        if len(documents) > 30:
+            break
+        lines.append(line)
+    sample = tmp_path / "sample.jsonl"
+    sample.write_text("".join(lines), encoding="utf-8")
+    rows = load_records(sample)
+    options = TrainingOptions(folds=3)
+    local, local_report = toolkit.train(rows, options=options)
+    with distributed.get_task_stream(client) as tasks, joblib_on_cluster(client.scheduler.address):
+        remote, remote_report = toolkit.train(rows, options=options)
+    assert len(tasks.data) >= 4  # three folds and the final fit ran on the workers
+    assert local_report.micro == remote_report.micro and local_report.thresholds == remote_report.thresholds
+    for name, array in local.weights.arrays().items():
+        assert (array == remote.weights.arrays()[name]).all(), name

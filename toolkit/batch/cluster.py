@@ -188,3 +188,18 @@ def tag_files_on_cluster(
         future.release()
         submit_next()
         yield from results
+
+
+@contextmanager
+def joblib_on_cluster(address: str) -> Iterator["Client"]:
+    """Inside, joblib.Parallel runs its tasks on the cluster (`retrain --scheduler`: the folds and the final fit).
+
+    joblib's own Dask backend does the work: it sends each large argument
+    (the prepared training matrices) to the cluster once, not with every
+    task, and uses every worker whatever ``n_jobs`` says.
+    """
+    with connect(address) as client:
+        from joblib import parallel_config
+
+        with parallel_config(backend="dask"):
+            yield client

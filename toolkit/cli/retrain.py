@@ -11,6 +11,7 @@ import click
 from toolkit.cli.common import (
     EXIT_MODEL,
     EXIT_SOME_FAILED,
+    EXIT_USAGE,
     error_line,
     positive,
 )
@@ -27,7 +28,8 @@ from toolkit.cli.common import (
     help="Worker processes for the folds and the final model (the model does not depend on it).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json):
+@click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", help="Fit the folds and the final model on a Dask cluster: tcp://HOST:8786 or local[:N] (needs pip install '.[dask]'; the model is the same).")
+def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, scheduler):
     """Train a theme model on labelled paragraphs and report how good it is.
 
     LABELLED files are JSONL or CSV with `text` and `labels` (a list or a
@@ -56,11 +58,19 @@ def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json):
         sys.exit(EXIT_SOME_FAILED)
     options = TrainingOptions(folds=folds, seed=seed)
     extra = {"command": "retrain " + " ".join(labelled) + f" --out {out_dir}", "training_files": list(labelled)}
+    from contextlib import nullcontext
+
+    from toolkit.batch.cluster import ClusterError, joblib_on_cluster
+
     try:
-        model, report = train_model(records, options=options, progress=lambda m: click.echo(f"retrain: {m}", err=True), extra_manifest=extra, jobs=jobs)
+        with joblib_on_cluster(scheduler) if scheduler else nullcontext():
+            model, report = train_model(records, options=options, progress=lambda m: click.echo(f"retrain: {m}", err=True), extra_manifest=extra, jobs=jobs)
     except LabelledDataError as error:
         error_line("retrain", str(error))
         sys.exit(EXIT_SOME_FAILED)
+    except ClusterError as error:
+        error_line("retrain", str(error))
+        sys.exit(EXIT_USAGE)
     click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if as_json else report.table())
     try:
         model.save(out_dir, force=force)
