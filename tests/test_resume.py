@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -183,3 +185,24 @@ def test_kill_9_then_resume_gives_the_uninterrupted_output(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     assert out.read_bytes() == whole.read_bytes()
     assert "40 files tagged" in resumed.stderr
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_shows_files_characters_and_rate_from_where_a_resume_starts(monkeypatch, seed_paths):
+    from toolkit.batch.progress import BatchProgress
+    from toolkit.batch.tagging import tag_file
+
+    result = tag_file(str(seed_paths["000"]), TagSettings())
+    stderr = Terminal()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    with BatchProgress(3, done=1, done_chars=100) as progress:
+        time.sleep(0.2)  # the bar redraws at most every 0.1 s
+        progress.update(result)
+        shown = stderr.getvalue()
+    assert "2/3" in shown
+    assert f"{100 + result.chars:,} chars" in shown
+    assert re.search(r"[\d,]+ chars/s", shown)

@@ -184,7 +184,7 @@ def tag_files_on_cluster(
         try:
             results = future.result()
         except distributed.KilledWorker as error:
-            raise ClusterError(f"a partition of {len(files)} files killed {error.args[1] if len(error.args) > 1 else 'its workers'} repeatedly; giving up") from None
+            raise ClusterError(f"a partition of files kept killing its workers, giving up ({error})") from None
         future.release()
         submit_next()
         yield from results
