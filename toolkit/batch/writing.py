@@ -86,7 +86,6 @@ def write_batch(
     return counts
 
 
-
 def tag_fingerprint(files: Sequence[str], settings: TagSettings, fmt: str) -> dict:
     """Everything that shapes a `tag` batch's output, for the resume journal."""
     return run_fingerprint(
