@@ -158,3 +158,30 @@ def test_retrain_folds_on_the_cluster_give_the_same_model(client, tmp_path):
     assert local_report.micro == remote_report.micro and local_report.thresholds == remote_report.thresholds
     for name, array in local.weights.arrays().items():
         assert (array == remote.weights.arrays()[name]).all(), name
+
+
+def test_resume_on_the_cluster_finishes_an_interrupted_batch(client, reports, local_output, tmp_path):
+    from toolkit.batch.writing import tag_fingerprint, write_batch_to_file
+
+    settings = TagSettings()
+    out = tmp_path / "themes.jsonl"
+    tagged = []
+
+    def dying_after_five(remaining):
+        for result in tag_files_on_cluster(remaining, settings, client, partition_size=2):
+            if len(tagged) == 5:
+                raise KeyboardInterrupt  # Ctrl-C in the middle of the batch
+            tagged.append(result.file)
+            yield result
+
+    def batch(tagger, resume):
+        return write_batch_to_file(
+            reports, tagger, fmt="jsonl", output=str(out), fingerprint=tag_fingerprint(reports, settings, "jsonl"),
+            resume=resume, report_error=lambda message: None,
+        )
+
+    with pytest.raises(KeyboardInterrupt):
+        batch(dying_after_five, resume=False)
+    assert not out.exists()
+    batch(lambda remaining: tag_files_on_cluster(remaining, settings, client), resume=True)
+    assert out.read_text(encoding="utf-8") == local_output[0]

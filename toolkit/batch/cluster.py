@@ -76,8 +76,9 @@ def connect(address: str, *, timeout: float = 30) -> Iterator["Client"]:
     distributed = require_distributed()
     if scheduler == LOCAL:
         # One thread per worker process: tagging is Python-bound, so threads would only share one GIL.
+        # Dashboard on any free port: two local runs side by side must not fight over 8787.
         cluster = distributed.LocalCluster(
-            n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=":0"
         )
         try:
             with distributed.Client(cluster, timeout=timeout) as client:
