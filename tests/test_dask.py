@@ -93,16 +93,15 @@ def cli(*args, env=None):
     return CliRunner(env=env).invoke(tag_command, [str(a) for a in args])
 
 
-def test_cli_scheduler_address_and_environment_variable(client, reports, tmp_path):
+def test_cli_scheduler_address_and_environment_variable(client, reports, local_output, tmp_path):
     folder = os.path.dirname(reports[0])
-    local, remote, from_env = tmp_path / "local.csv", tmp_path / "remote.csv", tmp_path / "env.csv"
-    assert cli(folder, "--format", "csv", "-o", local).exit_code == 1  # the broken file
-    result = cli(folder, "--format", "csv", "-o", remote, "--scheduler", client.scheduler.address)
-    assert result.exit_code == 1, result.output
+    remote, from_env = tmp_path / "remote.jsonl", tmp_path / "env.jsonl"
+    result = cli(folder, "-o", remote, "--scheduler", client.scheduler.address)
+    assert result.exit_code == 1, result.output  # the broken file
     assert f"{len(reports) - 1} files tagged" in result.output and "1 failed" in result.output
-    assert remote.read_bytes() == local.read_bytes()
-    by_env = cli(folder, "--format", "csv", "-o", from_env, env={"DASK_SCHEDULER_ADDRESS": client.scheduler.address})
-    assert by_env.exit_code == 1 and from_env.read_bytes() == local.read_bytes()
+    assert remote.read_text(encoding="utf-8") == local_output[0]
+    by_env = cli(folder, "-o", from_env, env={"DASK_SCHEDULER_ADDRESS": client.scheduler.address})
+    assert by_env.exit_code == 1 and from_env.read_text(encoding="utf-8") == local_output[0]
 
 
 def test_partitions_hold_many_files_and_keep_their_order():

@@ -18,7 +18,6 @@ local run's, so the output written from them is byte-identical.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 from collections import deque
@@ -28,11 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from toolkit.batch.tagging import FileResult, TagSettings, tag_file
-
-try:
-    from distributed.diagnostics.plugin import WorkerPlugin
-except ImportError:  # the [dask] extra is missing: connect() says how to install it
-    WorkerPlugin = object
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -94,38 +88,8 @@ def connect(address: str, *, timeout: float = 30) -> Iterator["Client"]:
         yield client
 
 
-class ShippedModel(WorkerPlugin):
-    """A model folder's files, sent once to every worker and written to its local directory."""
-
-    name = "cn-news-toolkit-model"
-
-    def __init__(self, files: dict[str, bytes]) -> None:
-        self.files = files
-        hasher = hashlib.sha256()
-        for name in sorted(files):
-            hasher.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
-        self.digest = hasher.hexdigest()[:16]
-
-    @classmethod
-    def from_folder(cls, folder: str | Path) -> "ShippedModel":
-        folder = Path(folder)
-        return cls({p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()})
-
-    def setup(self, worker) -> None:
-        target = shipped_model_folder(worker.local_directory, self.digest)
-        if target.exists():
-            return
-        partial = target.with_name(target.name + f".{os.getpid()}.part")
-        partial.mkdir(parents=True, exist_ok=True)
-        for name, data in self.files.items():
-            (partial / name).write_bytes(data)
-        try:
-            partial.rename(target)
-        except OSError:  # another worker process sharing the directory was first
-            pass
-
-
 def shipped_model_folder(local_directory: str | Path, digest: str) -> Path:
+    """Where a worker keeps the model files shipped to it (see cluster_plugin.ShippedModel)."""
     return Path(local_directory) / f"cn-news-toolkit-model-{digest}"
 
 
@@ -164,6 +128,7 @@ def tag_files_on_cluster(
     partitions = partition_files(files, workers, size=partition_size)
     digest = None
     if ship_model and partitions:
+        from toolkit.batch.cluster_plugin import ShippedModel
         from toolkit.modelfiles import default_theme_model_path
 
         plugin = ShippedModel.from_folder(settings.model or default_theme_model_path())
