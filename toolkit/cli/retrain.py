@@ -15,6 +15,7 @@ from toolkit.cli.common import (
     CONTEXT_SETTINGS,
     EXIT_MODEL,
     EXIT_SOME_FAILED,
+    EXIT_USAGE,
     ToolkitCommand,
     error_line,
     honour_umask,
@@ -55,9 +56,10 @@ def at_least_two_folds(ctx, param, value):
     help="Worker processes for the folds and the final model (the model does not depend on it).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", help="Fit the folds and the final model on a Dask cluster: tcp://HOST:8786 or local[:N] (needs pip install '.[dask]'; the model is the same).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines (errors are still printed).")
 @version_option("retrain")
-def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, quiet):
+def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, scheduler, quiet):
     """Train a theme model on labelled paragraphs and report how good it is.
 
     LABELLED files are JSONL or CSV with `text` and `labels` (a list or a
@@ -91,12 +93,19 @@ def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, quiet)
         sys.exit(EXIT_SOME_FAILED)
     options = TrainingOptions(folds=folds, seed=seed)
     extra = {"command": "retrain " + " ".join(labelled) + f" --out {out_dir}", "training_files": list(labelled)}
+    from contextlib import nullcontext
+
+    from toolkit.batch.cluster import ClusterError, joblib_on_cluster
+
     try:
-        with Heartbeat(None if quiet else "retrain: still training", started):
+        with Heartbeat(None if quiet else "retrain: still training", started), joblib_on_cluster(scheduler) if scheduler else nullcontext():
             model, report = train_model(records, options=options, progress=None if quiet else say, extra_manifest=extra, jobs=jobs)
     except LabelledDataError as error:
         error_line("retrain", str(error))
         sys.exit(EXIT_SOME_FAILED)
+    except ClusterError as error:
+        error_line("retrain", str(error))
+        sys.exit(EXIT_USAGE)
     click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if as_json else report.table())
     try:
         model.save(out_dir, force=force)

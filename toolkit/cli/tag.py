@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import shutil
 import sys
@@ -13,8 +12,10 @@ import click
 
 from toolkit.cli.common import (
     CONTEXT_SETTINGS,
+    EXIT_MODEL,
     EXIT_OK,
     EXIT_SOME_FAILED,
+    EXIT_USAGE,
     ToolkitCommand,
     closing_line,
     error_line,
@@ -24,7 +25,6 @@ from toolkit.cli.common import (
     load_model_or_exit,
     positive,
     printable,
-    progress_bar,
     refuse_existing_output,
     report_selection,
     select_files,
@@ -73,10 +73,14 @@ error; 130 interrupted; 141 output closed (e.g. | head).
 @click.option("--min-score", type=click.FloatRange(0, 1), callback=finite_score, help="Drop themes scoring below this probability.")
 @click.option("--explain", is_flag=True, help="For each theme, the terms of the paragraph that drove it.")
 @click.option("--encoding", callback=text_encoding, help="Read the files in this encoding instead of detecting it.")
+@click.option("--resume", is_flag=True, help="Finish an interrupted run of the same command with -o (kill -9, power cut) from its journal .OUTPUT.resume/, without redoing finished files.")
+@click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", help="Run on a Dask cluster: tcp://HOST:8786, or local[:N] for N local worker processes (default from DASK_SCHEDULER_ADDRESS; needs pip install '.[dask]').")
+@click.option("--ship-model", is_flag=True, help="With --scheduler: send the model's files to each worker once, for workers that cannot read the model's path.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, loading or closing line (errors are still printed).")
 @version_option("tag")
 def tag_command(
-    paths, output, force, fmt, bom, per_document, list_themes, pattern, model, trust_model, jobs, top_k, min_score, explain, encoding, quiet
+    paths, output, force, fmt, bom, per_document, list_themes, pattern, model, trust_model, jobs, top_k, min_score, explain, encoding,
+    resume, scheduler, ship_model, quiet,
 ):
     """Tag every paragraph of each report with its themes and scores.
 
@@ -86,8 +90,12 @@ def tag_command(
     ["other"]) and scores.  With --per-document, one record per file: file,
     paragraphs, main_themes, shares.
     """
-    from toolkit.batch.output import AtomicOutput, document_record, format_document_records, format_records, records
-    from toolkit.batch.tagging import TagSettings, tag_files
+    from toolkit.batch.cluster import ClusterError
+    from toolkit.batch.output import document_record, format_document_records, format_records, records
+    from toolkit.batch.resume import JournalError
+    from toolkit.batch.tagging import TagSettings
+    from toolkit.batch.writing import run_tag_batch, tag_output_options
+    from toolkit.modelfiles import ModelError
     from toolkit.themes.model import OTHER
 
     if list_themes:
@@ -100,6 +108,10 @@ def tag_command(
         raise click.UsageError("--bom is for CSV output (--format csv or csv-wide)")
     if per_document and explain:
         raise click.UsageError("--explain is per paragraph: it does not apply with --per-document")
+    if resume and not output:
+        raise click.UsageError("--resume needs -o OUTPUT (the journal is kept beside it)")
+    if ship_model and not scheduler:
+        raise click.UsageError("--ship-model needs --scheduler")
     paths = inputs_or_stdin(paths)
     refuse_existing_output("tag", output, force)
     started = time.perf_counter()
@@ -114,48 +126,41 @@ def tag_command(
     failed = len(selection.missing)
     settings = TagSettings(model, trust_model, encoding, top_k, min_score, 5 if explain else 0)
     width = shutil.get_terminal_size((100, 24)).columns
-    tagged_files = paragraphs = chars = 0
 
-    def run(out) -> None:
-        nonlocal tagged_files, paragraphs, chars, failed
-        first = True
-        if bom:
-            out.write("\ufeff")
-        with progress_bar(len(files), shown=not quiet) as bar:
-            for result in tag_files(files, settings, jobs=jobs):
-                bar.update(1)
-                if result.error:
-                    failed += 1
-                    with bar.external_write_mode(file=sys.stderr):
-                        error_line("tag", result.error)
-                    continue
-                result_name = printable(result.file)
-                chunk = io.StringIO()
-                if per_document:
-                    record = document_record(result)
-                    record["file"] = result_name
-                    format_document_records([record], fmt, chunk, themes=themes, header=first, width=width)
-                else:
-                    rows = (dict(row, file=result_name) for row in records(result))
-                    format_records(rows, fmt, chunk, header=first, width=width)
-                # On a terminal the bar is lifted while a file's lines are printed, so they do not mix.
-                with bar.external_write_mode(file=sys.stderr) if out is sys.stdout else contextlib.nullcontext():
-                    out.write(chunk.getvalue())
-                    out.flush()
-                first = False
-                tagged_files += 1
-                paragraphs += len(result.paragraphs)
-                chars += result.chars
+    def format_result(result, header: bool) -> str:
+        """One file's records as they appear in the output (names escaped; the BOM before the first)."""
+        chunk = io.StringIO()
+        if bom and header:
+            chunk.write("\ufeff")
+        result_name = printable(result.file)
+        if per_document:
+            record = document_record(result)
+            record["file"] = result_name
+            format_document_records([record], fmt, chunk, themes=themes, header=header, width=width)
+        else:
+            rows = (dict(row, file=result_name) for row in records(result))
+            format_records(rows, fmt, chunk, header=header, width=width)
+        return chunk.getvalue()
 
+    output_options = tag_output_options(fmt, bom=bom, per_document=per_document, width=width)
+    try:
+        counts = run_tag_batch(
+            files, settings, format_result=format_result, output_options=output_options, output=output, force=force,
+            resume=resume, jobs=jobs, scheduler=scheduler, ship_model=ship_model,
+            report_error=lambda message: error_line("tag", message), progress_shown=not quiet,
+        )
+    except (JournalError, ClusterError) as error:
+        error_line("tag", str(error))
+        sys.exit(EXIT_USAGE)
+    except ModelError as error:
+        error_line("tag", str(error))
+        sys.exit(EXIT_MODEL)
     if output:
-        with AtomicOutput(output) as out:
-            run(out)
         honour_umask(output)
-    else:
-        run(sys.stdout)
+    failed += len(counts.failures)
     if not quiet:
-        details = f"{paragraphs} paragraphs, {chars} characters"
-        click.echo(closing_line("tag", tagged_files, "tagged", details, failed, output, time.perf_counter() - started), err=True)
+        details = f"{counts.paragraphs} paragraphs, {counts.chars} characters"
+        click.echo(closing_line("tag", counts.files, "tagged", details, failed, output, time.perf_counter() - started), err=True)
     nothing_matched = not files and not failed
     sys.exit(EXIT_SOME_FAILED if failed or nothing_matched else EXIT_OK)
 
