@@ -29,6 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from toolkit.summarising import parts
+from toolkit.summarising.summariser import title_paragraphs
 from toolkit.text.cleaning import ScriptConverter, analysis_form
 from toolkit.text.document import HEADING, Document
 from toolkit.text.splitting import split_sentences
@@ -55,14 +56,11 @@ class ArticleIndex:
         self.position = {}
         for position, sentence in enumerate(self.document.sentences):
             self.position.setdefault(_key(sentence.analysis), position)
-        leading = 0
-        for paragraph in self.document.paragraphs[:3]:
-            if paragraph.kind != HEADING:
-                break
-            leading += 1
-        self.title_keys = {_key(p.analysis) for p in self.document.paragraphs[:leading]}
-        self.title_bigrams = set().union(*(parts.bigrams(p.analysis) for p in self.document.paragraphs[:leading])) if leading else set()
-        self.heading_keys = {_key(p.analysis) for p in self.document.paragraphs[leading:] if p.kind == HEADING}
+            self.position.setdefault(_key(parts.compact(sentence.analysis)), position)  # as summaries print it
+        titles = [self.document.paragraphs[i] for i in sorted(title_paragraphs(self.document))]
+        self.title_keys = {_key(p.analysis) for p in titles}
+        self.title_bigrams = set().union(*(parts.bigrams(p.analysis) for p in titles))
+        self.heading_keys = {_key(p.analysis) for p in self.document.paragraphs if p.kind == HEADING and p.index not in title_paragraphs(self.document)}
 
     def find(self, analysis: str) -> int | None:
         """The article position of a summary sentence; one opened by a heading lead-in

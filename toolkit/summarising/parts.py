@@ -25,7 +25,7 @@ LABEL_PREFIX = re.compile(
     rf"|[{_NUMERAL}]{{1,3}}是|其[{_NUMERAL}]{{1,2}}[是,，、]|第[{_NUMERAL}]{{1,3}}[,，、是]|[①-⑳]|[●◆■★▲·•]\s*)"
 )
 # A label followed by at most this many characters of its own is a heading, not content.
-LABEL_MAX_CONTENT = 16
+LABEL_MAX_CONTENT = 30
 
 _END = "。！？；…!?;"
 _CLOSERS = "”’」』）)】〕》〉\"'"
@@ -74,6 +74,11 @@ _BACK_REFERENCE = re.compile(
 _NAMED_BEFORE = re.compile(r"^(该|本)[\u4e00-\u9fff]{1,3}[^\u4e00-\u9fff]?")
 
 _NOTICE_TITLE = re.compile(r"(通知|通告|公告|意见|办法|措施|方案|决定|指南|指引|倡议书|实施细则|规定|的函|告知书|公开信)[)）]?\s*$")
+
+
+def is_title_line(analysis: str) -> bool:
+    """A notice's title, however long: no end mark, ends like 关于…的通知."""
+    return not has_end_mark(analysis) and bool(_NOTICE_TITLE.search(analysis.strip()))
 
 
 def strip_label(analysis: str) -> str:
@@ -181,3 +186,22 @@ TITLE_REPEAT = 0.7
 def repeats_title(analysis: str, title_bigrams: set[str]) -> bool:
     own = bigrams(analysis)
     return bool(own) and bool(title_bigrams) and len(own & title_bigrams) / len(own) >= TITLE_REPEAT
+
+
+# Asides a reader of a summary does without: document numbers, "hereafter" names, contact,
+# responsibility and photo notes in brackets.
+_ASIDE = re.compile(
+    r"[(（][^()（）]{0,80}(?:[〔﹝\[［]\s*20[0-9]{2}|以下[简簡]稱|以下简称|下同|[联聯][系繫]電話|联系电话|[电電][话話]\s*[:：]|附件"
+    r"|[责責]任[单單]位|[牵牽][头頭]|[记記]者|通[讯訊][员員]|[摄攝]|信息公[开開])[^()（）]{0,80}[)）]"
+)
+# A preamble's closing clause: 为…，根据…，现将有关事项通知如下： keeps its purpose, loses the clause.
+_ANNOUNCING_CLAUSE = re.compile(r"[,，;；]\s*(?:现|特|兹)[将就把对][^，,。；;]{0,40}(?:如下|通知|通告|公告)[^，,。；;]{0,6}[:：]\s*$")
+
+
+def compact(text: str) -> str:
+    """A sentence without the asides a summary reader does without (both scripts, either width)."""
+    shorter = _ASIDE.sub("", text)
+    without_clause = _ANNOUNCING_CLAUSE.sub("。", shorter)
+    if content_chars(without_clause) >= 15:
+        shorter = without_clause
+    return shorter if content_chars(shorter) >= 8 else text

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -54,16 +54,17 @@ class SummaryWeights:
     plus the 40 reports of data/bench/summ_extra.jsonl."""
 
     centrality: float = 1.0  # cosine with the whole document
-    position: float = 0.2  # news: bonus = position * exp(-position_decay * rank among units)
+    position: float = 0.5  # news: bonus = position * exp(-position_decay * rank among units)
     position_decay: float = 0.05
-    notice_position: float = 0.2  # the same for notices and policy documents
-    paragraph_start: float = 0.1  # bonus for the first unit of a paragraph
+    notice_position: float = 0.5  # the same for notices and policy documents
+    paragraph_start: float = 0.05  # bonus for the first unit of a paragraph
     section_start: float = 0.0  # bonus for the first unit after a heading or label (a measure's gist)
     specifics: float = 0.4  # bonus for figures (dates, counts): reports' gist is concrete
     short_chars: int = 15  # units shorter than this are damped in proportion
     min_chars: int = 15  # units with fewer word characters are never chosen (slogans, fragments)
     coverage: float = 8.0  # weight of the document's not-yet-covered terms a unit adds
     density: float = 0.5  # choose by (score + coverage gain) / length**density
+    measures: float | None = 0.2  # bonus for a notice's measures listed in one sentence; None: never
     headings: float | None = 0.1  # bonus for a section heading as lead-in (dense summaries); None: never
 
 
@@ -146,17 +147,18 @@ class Unit:
     sentences: list[Sentence]
     section: int = -1  # paragraph index of the section heading above, -1 before any
     is_heading: bool = False  # shown only as the lead-in of a chosen unit of its section
+    listing: tuple[str, str] | None = None  # a notice's measures as one sentence: (text, analysis)
     section_start: bool = False
     refers_back: bool = False  # needs the sentence before it in the summary
     needs_name: bool = False  # 该区…: needs some earlier summary sentence
 
     @property
     def text(self) -> str:
-        return "".join(s.text for s in self.sentences)
+        return self.listing[0] if self.listing else "".join(s.text for s in self.sentences)
 
     @property
     def analysis(self) -> str:
-        return "".join(s.analysis for s in self.sentences)
+        return self.listing[1] if self.listing else "".join(s.analysis for s in self.sentences)
 
     @property
     def first(self) -> Sentence:
@@ -179,12 +181,12 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
     shows one as the lead-in of a chosen unit of its own section
     (``强检查、严防控：每天坚持…``), never alone.
     """
-    title_bigrams = set()
+    title_lines = title_paragraphs(document)
+    title_bigrams = set().union(*(parts.bigrams(document.paragraphs[i].analysis) for i in title_lines))
     leading_headings = 0
-    for paragraph in document.paragraphs[:3]:  # the title, maybe split over lines, and a subtitle
+    for paragraph in document.paragraphs[:3]:
         if paragraph.kind != HEADING:
             break
-        title_bigrams |= parts.bigrams(paragraph.analysis)
         leading_headings += 1
     units: list[Unit] = []
     seen: set[str] = set()
@@ -207,11 +209,12 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
             ):
                 units.append(Unit([paragraph.sentences[0]], section=section, is_heading=True))
             continue
-        if paragraph.kind == BOILERPLATE:
+        if paragraph.kind == BOILERPLATE or paragraph.index in title_lines:
             continue
         pending_label: Sentence | None = None
         current: Unit | None = None
         for position, sentence in enumerate(paragraph.sentences):
+            sentence = replace(sentence, text=parts.compact(sentence.text), analysis=parts.compact(sentence.analysis))
             analysis = sentence.analysis
             last_in_paragraph = position == len(paragraph.sentences) - 1
             if current is not None and (parts.is_attribution(analysis) or _unfinished(current)):
@@ -243,6 +246,57 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
     return [u for u in units if u.is_heading or parts.content_chars(u.analysis) >= min_chars]
 
 
+# A notice's numbered measures: 一、… headings, else （一）… headings, else 一是… sentences.
+_MEASURE_LEVELS = (
+    re.compile(r"^\s*[一二三四五六七八九十]{1,3}、"),
+    re.compile(r"^\s*[(（][一二三四五六七八九十]{1,3}[)）]"),
+    re.compile(r"^\s*[一二三四五六七八九十]{1,3}是"),
+)
+_MAX_LISTED = 8
+
+
+def measure_listings(document: Document) -> list[Unit]:
+    """A notice's measures in one sentence, ``措施：甲；乙；丙。``, as the readers of
+    notices want them (purpose, then the measures); one unit per number of measures
+    listed (all of them, all but the last, …), so the budget picks how many."""
+    for level in _MEASURE_LEVELS:
+        labels = [
+            s
+            for p in document.paragraphs
+            for s in p.sentences[:1]  # a measure opens its paragraph
+            if p.kind != BOILERPLATE
+            and level.match(s.analysis) and parts.content_chars(parts.strip_label(s.analysis)) >= 4
+        ]
+        if len(labels) >= 2:
+            break
+    else:
+        return []
+    names = [(_measure_name(s.text), _measure_name(s.analysis)) for s in labels[:_MAX_LISTED]]
+    listings = []
+    for count in range(len(names), 1, -1):
+        text = "措施：" + "；".join(n[0] for n in names[:count]) + "。"
+        analysis = "措施：" + "；".join(n[1] for n in names[:count]) + "。"
+        listings.append(Unit([labels[0]], listing=(text, analysis), section_start=True))
+    return listings
+
+
+def _measure_name(label_sentence: str) -> str:
+    """一、严格落实医用耗材管理规定。 -> 严格落实医用耗材管理规定"""
+    name = parts.strip_label(label_sentence).strip()
+    return name.rstrip("。；;：:，,")
+
+
+def title_paragraphs(document: Document) -> set[int]:
+    """The title, maybe split over lines, a subtitle, and a notice's long title line near the top."""
+    found = set()
+    for paragraph in document.paragraphs[:3]:
+        if paragraph.kind != HEADING:
+            break
+        found.add(paragraph.index)
+    found |= {p.index for p in document.paragraphs[:8] if p.kind != BOILERPLATE and parts.is_title_line(p.analysis)}
+    return found
+
+
 # A unit goes on into the next sentence while it holds this many sentences or fewer.
 _MAX_JOINED = 4
 
@@ -265,6 +319,10 @@ class Summariser:
     def summarise(self, document: Document, length: Length = Length(), *, simplified: bool = False) -> Summary:
         w = self.weights
         units = report_units(document, min_chars=w.min_chars)
+        title = document.title
+        kind = parts.document_kind(title.analysis if title else "", [p.analysis for p in document.paragraphs[:200]])
+        if kind == parts.NOTICE and w.measures is not None:
+            units += measure_listings(document)
         if w.headings is None:
             units = [u for u in units if not u.is_heading]
         body = [p for p in document.paragraphs if p.kind != BOILERPLATE]
@@ -285,8 +343,6 @@ class Summariser:
         for term, column in vocabulary.items():
             doc_vector[column] = doc_weights.get(term, 0.0)
 
-        title = document.title
-        kind = parts.document_kind(title.analysis if title else "", [p.analysis for p in document.paragraphs[:200]])
         scores = self._scores(units, rows, doc_vector, kind)
         total_weight = max(sum(doc_weights.values()), 1e-12)
         chosen = self._select(units, rows, doc_vector / total_weight, scores, length)
@@ -308,8 +364,10 @@ class Summariser:
         damping = np.minimum(1.0, lengths / w.short_chars)
         figures = np.array([min(3, len(_FIGURE.findall(u.analysis))) / 3 for u in units])
         is_heading = np.array([u.is_heading for u in units], dtype=float)
+        is_listing = np.array([u.listing is not None for u in units], dtype=float)
         score = (
-            (w.headings or 0.0) * is_heading
+            (w.measures or 0.0) * is_listing
+            + (w.headings or 0.0) * is_heading
             + w.specifics * figures
             + w.centrality * centrality
             + position_weight * position
@@ -328,7 +386,7 @@ class Summariser:
         # A heading is printed as a lead-in, "heading：".
         lengths = np.array([max(1, len(u.text) + u.is_heading) for u in units], dtype=float)
         # A unit pointing back is eligible only once the unit holding the sentence before it is chosen.
-        unit_of_sentence = {s.index: i for i, u in enumerate(units) for s in u.sentences}
+        unit_of_sentence = {s.index: i for i, u in enumerate(units) if u.listing is None for s in u.sentences}
         predecessor = [unit_of_sentence.get(u.first.index - 1, -1) if u.refers_back else None for u in units]
         uncovered = np.ones_like(term_weights)
         open_ = np.ones(len(units), dtype=bool)  # not chosen, not rejected
