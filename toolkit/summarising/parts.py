@@ -86,9 +86,12 @@ def strip_label(analysis: str) -> str:
     return LABEL_PREFIX.sub("", analysis, count=1)
 
 
+_NOT_WORD = re.compile(r"[^\u3400-\u9fffA-Za-z0-9]+")
+
+
 def content_chars(analysis: str) -> int:
     """Characters that carry words: no punctuation or spaces."""
-    return len(re.findall(r"[\u3400-\u9fffA-Za-z0-9]", analysis))
+    return len(_NOT_WORD.sub("", analysis))
 
 
 def is_label(analysis: str) -> bool:
@@ -166,8 +169,8 @@ def document_kind(title: str, analysis_lines: list[str]) -> str:
 
 
 def bigrams(text: str) -> set[str]:
-    chars = re.findall(r"[\u3400-\u9fffA-Za-z0-9]", text)
-    return {chars[i] + chars[i + 1] for i in range(len(chars) - 1)}
+    chars = _NOT_WORD.sub("", text)
+    return {chars[i : i + 2] for i in range(len(chars) - 1)}
 
 
 def overlap(a: set[str], b: set[str]) -> float:
