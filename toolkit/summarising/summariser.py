@@ -56,11 +56,11 @@ class SummaryWeights:
     centrality: float = 1.0  # cosine with the whole document
     position: float = 0.5  # news: bonus = position * exp(-position_decay * rank among units)
     position_decay: float = 0.05
-    notice_position: float = 0.5  # the same for notices and policy documents
+    notice_position: float = 0.0  # the same for notices and policy documents
     paragraph_start: float = 0.05  # bonus for the first unit of a paragraph
     section_start: float = 0.0  # bonus for the first unit after a heading or label (a measure's gist)
     specifics: float = 0.4  # bonus for figures (dates, counts): reports' gist is concrete
-    short_chars: int = 15  # units shorter than this are damped in proportion
+    short_chars: int = 10  # units shorter than this are damped in proportion
     min_chars: int = 15  # units with fewer word characters are never chosen (slogans, fragments)
     coverage: float = 8.0  # weight of the document's not-yet-covered terms a unit adds
     density: float = 0.5  # choose by (score + coverage gain) / length**density
