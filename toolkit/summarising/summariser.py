@@ -217,9 +217,12 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
             sentence = replace(sentence, text=parts.compact(sentence.text), analysis=parts.compact(sentence.analysis))
             analysis = sentence.analysis
             last_in_paragraph = position == len(paragraph.sentences) - 1
-            if current is not None and (parts.is_attribution(analysis) or _unfinished(current)):
-                # 王明说。 belongs to the quote before; a quote still open, or a list
-                # item ending in ；, goes on into this sentence.
+            closes_a_quote = analysis.count("”") > analysis.count("“")
+            if closes_a_quote and current is None:
+                continue  # the end of a quote whose start is not in a unit: a fragment
+            if current is not None and (parts.is_attribution(analysis) or closes_a_quote or _unfinished(current)):
+                # 王明说。 belongs to the quote before; a quote still open (or closed
+                # only here), or a list item ending in ；, goes on into this sentence.
                 current.sentences.append(sentence)
                 continue
             if parts.is_label(analysis):
