@@ -39,6 +39,7 @@ import numpy as np
 from toolkit.summarising import parts
 from toolkit.summarising.idf import IdfTable, sparse_tfidf_rows, weighted_counts
 from toolkit.text.document import BOILERPLATE, HEADING, Document, Sentence, TextPipeline
+from toolkit.text.splitting import split_sentences
 
 _FIGURE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
@@ -256,6 +257,8 @@ _MEASURE_LEVELS = (
     re.compile(r"^\s*[一二三四五六七八九十]{1,3}是"),
 )
 _MAX_LISTED = 8
+# Section names of an outline that are not measures: 基本原则, 总体要求, 组织领导, 附则.
+_GENERIC_SECTION = re.compile(r"(基本原则|总体要求|指导思想|工作目标|目标任务|工作要求|组织领导|组织实施|保障措施|适用范围|附则|其他事项|其他|工作方式|工作步骤|实施步骤)[。；;：:]?\s*$")
 
 
 def measure_listings(document: Document) -> list[Unit]:
@@ -274,7 +277,14 @@ def measure_listings(document: Document) -> list[Unit]:
             break
     else:
         return []
-    names = [(_measure_name(s.text), _measure_name(s.analysis)) for s in labels[:_MAX_LISTED]]
+    title_bigrams = set().union(*(parts.bigrams(document.paragraphs[i].analysis) for i in title_paragraphs(document)))
+    names = [
+        (_measure_name(s.text), _measure_name(s.analysis))
+        for s in labels
+        if not _GENERIC_SECTION.search(s.analysis) and not parts.repeats_title(_measure_name(s.analysis), title_bigrams)
+    ][:_MAX_LISTED]
+    if len(names) < 2:
+        return []
     listings = []
     for count in range(len(names), 1, -1):
         text = "措施：" + "；".join(n[0] for n in names[:count]) + "。"
@@ -409,7 +419,7 @@ class Summariser:
                 break
             best = int(np.flatnonzero(eligible)[np.argmax(key[eligible])])
             open_[best] = False
-            own = [parts.bigrams(s.analysis) for s in units[best].sentences]
+            own = [parts.bigrams(piece) for piece in split_sentences(units[best].analysis)]
             if _repeats(own, chosen_bigrams):
                 continue  # one of its sentences says what a chosen one (or another of its own) says
             chosen.append(best)
