@@ -118,7 +118,8 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
             found["dangling_opener"] += 1
         elif parts.needs_name_before(sentence) and i == 0:
             found["dangling_opener"] += 1
-        own = parts.bigrams(sentence)
+        # A section heading's lead-in (强检查、严防控：…) is not part of what the sentence says.
+        own = parts.bigrams(sentence.split("：", 1)[-1].split(":", 1)[-1] if here is not None and _key(sentence) not in article.position else sentence)
         if len(own) >= 5 and any(parts.overlap(own, other) >= parts.NEAR_DUPLICATE for other in seen_bigrams):
             found["near_duplicate"] += 1
         seen_bigrams.append(own)

@@ -65,7 +65,6 @@ class SummaryWeights:
     min_chars: int = 15  # units with fewer word characters are never chosen (slogans, fragments)
     coverage: float = 8.0  # weight of the document's not-yet-covered terms a unit adds
     density: float = 0.5  # choose by (score + coverage gain) / length**density
-    measures: float | None = 0.2  # bonus for a notice's measures listed in one sentence; None: never
     headings: float | None = 0.1  # bonus for a section heading as lead-in (dense summaries); None: never
 
 
@@ -148,18 +147,17 @@ class Unit:
     sentences: list[Sentence]
     section: int = -1  # paragraph index of the section heading above, -1 before any
     is_heading: bool = False  # shown only as the lead-in of a chosen unit of its section
-    listing: tuple[str, str] | None = None  # a notice's measures as one sentence: (text, analysis)
     section_start: bool = False
     refers_back: bool = False  # needs the sentence before it in the summary
     needs_name: bool = False  # 该区…: needs some earlier summary sentence
 
     @property
     def text(self) -> str:
-        return self.listing[0] if self.listing else "".join(s.text for s in self.sentences)
+        return "".join(s.text for s in self.sentences)
 
     @property
     def analysis(self) -> str:
-        return self.listing[1] if self.listing else "".join(s.analysis for s in self.sentences)
+        return "".join(s.analysis for s in self.sentences)
 
     @property
     def first(self) -> Sentence:
@@ -221,7 +219,9 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
             closes_a_quote = analysis.count("”") > analysis.count("“")
             if closes_a_quote and current is None:
                 continue  # the end of a quote whose start is not in a unit: a fragment
-            if current is not None and (parts.is_attribution(analysis) or closes_a_quote or _unfinished(current)):
+            if current is not None and not parts.is_boilerplate(analysis) and (
+                parts.is_attribution(analysis) or closes_a_quote or _unfinished(current)
+            ):
                 # 王明说。 belongs to the quote before; a quote still open (or closed
                 # only here), or a list item ending in ；, goes on into this sentence.
                 current.sentences.append(sentence)
@@ -248,55 +248,6 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
             units.append(current)
         after_heading = False
     return [u for u in units if u.is_heading or parts.content_chars(u.analysis) >= min_chars]
-
-
-# A notice's numbered measures: 一、… headings, else （一）… headings, else 一是… sentences.
-_MEASURE_LEVELS = (
-    re.compile(r"^\s*[一二三四五六七八九十]{1,3}、"),
-    re.compile(r"^\s*[(（][一二三四五六七八九十]{1,3}[)）]"),
-    re.compile(r"^\s*[一二三四五六七八九十]{1,3}是"),
-)
-_MAX_LISTED = 8
-# Section names of an outline that are not measures: 基本原则, 总体要求, 组织领导, 附则.
-_GENERIC_SECTION = re.compile(r"(基本原则|总体要求|指导思想|工作目标|目标任务|工作要求|组织领导|组织实施|保障措施|适用范围|附则|其他事项|其他|工作方式|工作步骤|实施步骤)[。；;：:]?\s*$")
-
-
-def measure_listings(document: Document) -> list[Unit]:
-    """A notice's measures in one sentence, ``措施：甲；乙；丙。``, as the readers of
-    notices want them (purpose, then the measures); one unit per number of measures
-    listed (all of them, all but the last, …), so the budget picks how many."""
-    for level in _MEASURE_LEVELS:
-        labels = [
-            s
-            for p in document.paragraphs
-            for s in p.sentences[:1]  # a measure opens its paragraph
-            if p.kind != BOILERPLATE
-            and level.match(s.analysis) and parts.content_chars(parts.strip_label(s.analysis)) >= 4
-        ]
-        if len(labels) >= 2:
-            break
-    else:
-        return []
-    title_bigrams = set().union(*(parts.bigrams(document.paragraphs[i].analysis) for i in title_paragraphs(document)))
-    names = [
-        (_measure_name(s.text), _measure_name(s.analysis))
-        for s in labels
-        if not _GENERIC_SECTION.search(s.analysis) and not parts.repeats_title(_measure_name(s.analysis), title_bigrams)
-    ][:_MAX_LISTED]
-    if len(names) < 2:
-        return []
-    listings = []
-    for count in range(len(names), 1, -1):
-        text = "措施：" + "；".join(n[0] for n in names[:count]) + "。"
-        analysis = "措施：" + "；".join(n[1] for n in names[:count]) + "。"
-        listings.append(Unit([labels[0]], listing=(text, analysis), section_start=True))
-    return listings
-
-
-def _measure_name(label_sentence: str) -> str:
-    """一、严格落实医用耗材管理规定。 -> 严格落实医用耗材管理规定"""
-    name = parts.strip_label(label_sentence).strip()
-    return name.rstrip("。；;：:，,")
 
 
 def title_paragraphs(document: Document) -> set[int]:
@@ -334,8 +285,6 @@ class Summariser:
         units = report_units(document, min_chars=w.min_chars)
         title = document.title
         kind = parts.document_kind(title.analysis if title else "", [p.analysis for p in document.paragraphs[:200]])
-        if kind == parts.NOTICE and w.measures is not None:
-            units += measure_listings(document)
         if w.headings is None:
             units = [u for u in units if not u.is_heading]
         body = [p for p in document.paragraphs if p.kind != BOILERPLATE]
@@ -377,10 +326,8 @@ class Summariser:
         damping = np.minimum(1.0, lengths / w.short_chars)
         figures = np.array([min(3, len(_FIGURE.findall(u.analysis))) / 3 for u in units])
         is_heading = np.array([u.is_heading for u in units], dtype=float)
-        is_listing = np.array([u.listing is not None for u in units], dtype=float)
         score = (
-            (w.measures or 0.0) * is_listing
-            + (w.headings or 0.0) * is_heading
+            (w.headings or 0.0) * is_heading
             + w.specifics * figures
             + w.centrality * centrality
             + position_weight * position
@@ -399,7 +346,7 @@ class Summariser:
         # A heading is printed as a lead-in, "heading：".
         lengths = np.array([max(1, len(u.text) + u.is_heading) for u in units], dtype=float)
         # A unit pointing back is eligible only once the unit holding the sentence before it is chosen.
-        unit_of_sentence = {s.index: i for i, u in enumerate(units) if u.listing is None for s in u.sentences}
+        unit_of_sentence = {s.index: i for i, u in enumerate(units) for s in u.sentences}
         predecessor = [unit_of_sentence.get(u.first.index - 1, -1) if u.refers_back else None for u in units]
         uncovered = np.ones_like(term_weights)
         open_ = np.ones(len(units), dtype=bool)  # not chosen, not rejected
