@@ -6,12 +6,15 @@ attribution after it, ``王明说。``; a numbered label, ``一是组织到位�
 the first sentence of its own section).  Headings, titles and their repeats,
 document numbers, addressees, ``现将…通知如下``, contact and responsibility
 notes, signatures, captions, bylines and share links are never units
-(:mod:`toolkit.summarising.parts`).
+(:mod:`toolkit.summarising.parts`).  A section heading is never shown
+alone: only as the lead-in of a chosen unit of its own section
+(``禁聚集、防扩散：为减少…``).
 
 Each unit gets a prior score from its TF-IDF row (cosine with the whole
-document), its position (news puts the gist in the lead; notices put the
-purpose first and the measures at the start of their sections), the figures
-it carries (dates and counts: the references are concrete).  Units are then
+document), its position (a news report puts the gist in its lead; the tuning
+set gave notices, whose preamble and measures win on content, no position
+bonus), the figures it carries (dates and counts: the references are
+concrete).  Units are then
 chosen greedily by prior plus *coverage*, the weight of document terms they
 add that the summary does not cover yet, per character**density, skipping
 any that would break the length budget, that nearly repeat a chosen unit
