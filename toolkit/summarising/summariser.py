@@ -297,13 +297,22 @@ class Summariser:
             return Summary((), (), document.source, simplified)
 
         # The centroid counts every word of the report, streamed: no per-sentence copies kept.
+        # Each sentence is segmented once; only the words of sentences in units are kept.
+        in_units = {s.index for u in units for s in u.sentences}
+        unit_words: dict[int, list[str]] = {}
         doc_counts: Counter = Counter()
         for paragraph in body:
-            if paragraph.kind != HEADING or paragraph.index > 0:
-                doc_counts.update(self.pipeline.words(paragraph.analysis))
+            for sentence in paragraph.sentences:
+                words = self.pipeline.words(sentence.analysis)
+                if paragraph.kind != HEADING or paragraph.index > 0:
+                    doc_counts.update(words)
+                if sentence.index in in_units:
+                    unit_words[sentence.index] = words
         doc_weights = weighted_counts(doc_counts, self.idf)
         vocabulary: dict[str, int] = {}
-        rows = sparse_tfidf_rows([self.pipeline.words(u.analysis) for u in units], self.idf, vocabulary)
+        rows = sparse_tfidf_rows(
+            [[w for s in u.sentences for w in unit_words.get(s.index, ())] for u in units], self.idf, vocabulary
+        )
         doc_vector = np.zeros(len(vocabulary))
         for term, column in vocabulary.items():
             doc_vector[column] = doc_weights.get(term, 0.0)
