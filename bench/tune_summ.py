@@ -5,7 +5,7 @@
 
 Coordinate search from the current defaults, then both the defaults and the
 chosen weights scored on the tune set and on the test half, which is never
-used to choose.  The defaults in toolkit/summarising.py come from this run.
+used to choose.  The defaults in toolkit/summarising/summariser.py come from this run.
 """
 
 from __future__ import annotations
@@ -27,14 +27,17 @@ from toolkit.api import default_summariser, read_document  # noqa: E402
 from toolkit.summarising.summariser import Length, SummaryWeights  # noqa: E402
 
 SPACE = {
-    "title": [0.0, 0.1, 0.2, 0.3, 0.5],
     "position": [0.0, 0.1, 0.2, 0.3, 0.5, 0.8],
+    "notice_position": [0.0, 0.1, 0.2, 0.3, 0.5, 0.8],
     "position_decay": [0.02, 0.05, 0.1, 0.2, 0.4],
     "paragraph_start": [0.0, 0.05, 0.1, 0.2],
+    "section_start": [0.0, 0.05, 0.1, 0.2, 0.3],
+    "headings": [0.0, 0.1, 0.2, 0.4],
     "short_chars": [10, 15, 20, 30],
-    "redundancy": [0.0, 0.2, 0.4, 0.6, 0.8],
-    "specifics": [0.0, 0.05, 0.1, 0.2, 0.3],
-    "density": [0.0, 0.1, 0.2, 0.3, 0.5],
+    "min_chars": [8, 10, 12, 15],
+    "specifics": [0.0, 0.1, 0.2, 0.3, 0.4, 0.6],
+    "density": [0.0, 0.2, 0.3, 0.5, 0.7, 1.0],
+    "coverage": [4.0, 8.0, 12.0, 16.0],
 }
 
 

@@ -78,3 +78,52 @@ def document_frequencies(token_lists: Iterable[Iterable[str]]) -> Counter:
     for tokens in token_lists:
         df.update(set(tokens))
     return df
+
+
+@dataclass(frozen=True)
+class SparseRows:
+    """L2-normalised TF-IDF rows in compressed form: row i holds terms[indptr[i]:indptr[i+1]].
+
+    Memory and time grow with the number of (row, term) pairs, never with
+    rows x vocabulary, so a report of any length fits.
+    """
+
+    indptr: np.ndarray  # row starts, len(rows) + 1
+    terms: np.ndarray  # column (term) ids
+    values: np.ndarray  # weights
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.indptr) - 1
+
+    def row_sums(self, per_term: np.ndarray, *, weighted: bool = True) -> np.ndarray:
+        """For each row, the sum over its terms of per_term[term] (times the row's weight if weighted)."""
+        contributions = per_term[self.terms] * self.values if weighted else per_term[self.terms]
+        sums = np.zeros(self.n_rows)
+        nonempty = np.diff(self.indptr) > 0
+        if contributions.size:
+            sums[nonempty] = np.add.reduceat(contributions, self.indptr[:-1][nonempty])
+        return sums
+
+    def row_terms(self, row: int) -> np.ndarray:
+        return self.terms[self.indptr[row] : self.indptr[row + 1]]
+
+
+def weighted_counts(counts: Counter, idf: IdfTable) -> dict[str, float]:
+    """Sublinear tf times idf, L2-normalised, for one bag of words."""
+    weights = {term: (1.0 + math.log(count)) * idf.weight(term) for term, count in counts.items() if count > 0}
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {term: w / norm for term, w in weights.items()} if norm > 0 else {}
+
+
+def sparse_tfidf_rows(token_lists: Sequence[Sequence[str]], idf: IdfTable, vocabulary: dict[str, int]) -> SparseRows:
+    """TF-IDF rows of many token lists; new terms are added to ``vocabulary``."""
+    indptr = [0]
+    terms: list[int] = []
+    values: list[float] = []
+    for tokens in token_lists:
+        for term, weight in weighted_counts(Counter(tokens), idf).items():
+            terms.append(vocabulary.setdefault(term, len(vocabulary)))
+            values.append(weight)
+        indptr.append(len(terms))
+    return SparseRows(np.array(indptr, dtype=np.int64), np.array(terms, dtype=np.int64), np.array(values, dtype=float))

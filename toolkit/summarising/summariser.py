@@ -1,15 +1,30 @@
 """Extractive summaries: whole sentences of the article, in the article's order.
 
-Each sentence gets a prior score from its TF-IDF row (cosine with the whole
-document and with the title), its position (reports put the gist first),
-the figures it carries (dates and counts: the references are concrete) and
-whether it is a section heading (headings are dense summaries of their
-section).  Sentences are then chosen greedily by prior plus *coverage*, the
-weight of document terms they add that the summary does not cover yet, per
-character**density, skipping any that would break the length budget.
-Coverage does the work of redundancy control: a sentence repeating chosen
-ones adds little.  Captions, bylines, footers and headings that only name
-the reporting unit (区教育局) are never chosen.
+The summary is built from *units*: a sentence that stands alone, or a
+sentence with what it cannot be read without (a quote with the bare
+attribution after it, ``王明说。``; a numbered label, ``一是组织到位。``, with
+the first sentence of its own section).  Headings, titles and their repeats,
+document numbers, addressees, ``现将…通知如下``, contact and responsibility
+notes, signatures, captions, bylines and share links are never units
+(:mod:`toolkit.summarising.parts`).  A section heading is never shown
+alone: only as the lead-in of a chosen unit of its own section
+(``禁聚集、防扩散：为减少…``).
+
+Each unit gets a prior score from its TF-IDF row (cosine with the whole
+document), its position (a news report puts the gist in its lead; the tuning
+set gave notices, whose preamble and measures win on content, no position
+bonus), the figures it carries (dates and counts: the references are
+concrete).  Units are then
+chosen greedily by prior plus *coverage*, the weight of document terms they
+add that the summary does not cover yet, per character**density, skipping
+any that would break the length budget, that nearly repeat a chosen unit
+(character bigrams), or that open by pointing back (``对此，``, ``这些``)
+at a sentence the summary does not hold.
+
+Cost grows linearly with the report: TF-IDF rows are sparse, each choice
+scores every candidate against the document centroid and the coverage
+vector (never all pairs), and only the first ``MAX_CANDIDATES`` units are
+ranked (the whole report still makes the centroid).
 
 Weights were chosen on the tune half of the in-domain dev set plus 40 more
 reports, and checked on the other half: ``bench/tune_summ.py``,
@@ -19,25 +34,22 @@ reports, and checked on the other half: ``bench/tune_summ.py``,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Sequence
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from toolkit.summarising.idf import IdfTable, tfidf_rows
-from toolkit.text.document import (
-    BOILERPLATE,
-    HEADING,
-    TEXT,
-    Document,
-    Sentence,
-    TextPipeline,
-)
+from toolkit.summarising import parts
+from toolkit.summarising.idf import IdfTable, sparse_tfidf_rows, weighted_counts
+from toolkit.text.document import BOILERPLATE, HEADING, Document, Sentence, TextPipeline
+from toolkit.text.splitting import split_sentences
 
-# Section headings that only name the unit reporting (区经济合作和商务局, 共青团雨城区委,
-# 大兴街道, 八步镇) say nothing about the work: never chosen.
-_UNIT_NAME = re.compile(r"^\S{0,14}(局|委|镇|乡|街道|社|办|办公室|中心|院|所|队|部|组|村|社区)$")
 _FIGURE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+# Only the first this many units of a report are ranked: a summary of a few
+# hundred characters is drawn from them, and the cap keeps a huge input
+# (a 50 MB dump, 100,000 one-line items) linear in time and memory.
+MAX_CANDIDATES = 2000
 
 
 @dataclass(frozen=True)
@@ -46,23 +58,23 @@ class SummaryWeights:
     plus the 40 reports of data/bench/summ_extra.jsonl."""
 
     centrality: float = 1.0  # cosine with the whole document
-    title: float = 0.0  # cosine with the title (0: the tuning set preferred centrality alone)
-    position: float = 0.2  # bonus = position * exp(-position_decay * rank among candidates)
+    position: float = 0.5  # news: bonus = position * exp(-position_decay * rank among units)
     position_decay: float = 0.05
-    paragraph_start: float = 0.1  # bonus for the first sentence of a paragraph
+    notice_position: float = 0.0  # the same for notices and policy documents
+    paragraph_start: float = 0.05  # bonus for the first unit of a paragraph
+    section_start: float = 0.0  # bonus for the first unit after a heading or label (a measure's gist)
     specifics: float = 0.4  # bonus for figures (dates, counts): reports' gist is concrete
-    headings: float | None = 0.1  # section headings are dense summaries; None never chooses them
-    short_chars: int = 15  # sentences shorter than this are damped in proportion
-    min_chars: int = 6  # shorter sentences are never chosen
-    coverage: float = 8.0  # weight of the document's not-yet-covered terms a sentence adds
+    short_chars: int = 10  # units shorter than this are damped in proportion
+    min_chars: int = 15  # units with fewer word characters are never chosen (slogans, fragments)
+    coverage: float = 8.0  # weight of the document's not-yet-covered terms a unit adds
     density: float = 0.5  # choose by (score + coverage gain) / length**density
-    redundancy: float = 0.0  # MMR: minus redundancy * max similarity to chosen sentences
+    headings: float | None = 0.1  # bonus for a section heading as lead-in (dense summaries); None: never
 
 
 @dataclass(frozen=True)
 class SummarySentence:
     text: str
-    index: int
+    index: int  # the unit's first sentence in the document
     paragraph: int
     score: float
     simplified: str = ""
@@ -87,16 +99,17 @@ class Summary:
         return self.text()
 
     def text(self, *, simplified: bool | None = None) -> str:
-        """Sentences in article order; a new line where the summary skips to another paragraph."""
+        """Sentences in article order, each with its end mark; a new line where the summary skips to another paragraph."""
         use_simplified = self.simplified if simplified is None else simplified
-        parts: list[str] = []
+        parts_out: list[str] = []
         previous: SummarySentence | None = None
         for sentence in self.sentences:
             if previous is not None and sentence.paragraph != previous.paragraph:
-                parts.append("\n")
-            parts.append(sentence.simplified if use_simplified else sentence.text)
+                parts_out.append("\n")
+            text = sentence.simplified if use_simplified else sentence.text
+            parts_out.append(text if parts.has_end_mark(text) else text + "。")
             previous = sentence
-        return "".join(parts)
+        return "".join(parts_out)
 
     def to_json(self) -> dict:
         return {
@@ -140,107 +153,294 @@ def default_char_budget(document_chars: int) -> int:
 
 
 @dataclass
+class Unit:
+    """One or more consecutive sentences of one paragraph that read as a whole."""
+
+    sentences: list[Sentence]
+    section: int = -1  # paragraph index of the section heading above, -1 before any
+    is_heading: bool = False  # shown only as the lead-in of a chosen unit of its section
+    section_start: bool = False
+    refers_back: bool = False  # needs the sentence before it in the summary
+    needs_name: bool = False  # 该区…: needs some earlier summary sentence
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.sentences)
+
+    @property
+    def analysis(self) -> str:
+        return "".join(s.analysis for s in self.sentences)
+
+    @property
+    def first(self) -> Sentence:
+        return self.sentences[0]
+
+
+def _as_lead_in(heading: str) -> str:
+    """A section heading put before its first sentence: 强检查、严防控：每天坚持…"""
+    return parts.strip_label(heading).strip().rstrip(":：") + "："
+
+
+# Headings that only name the unit reporting (区经济合作和商务局, 大兴街道) say nothing about the work.
+_UNIT_NAME = re.compile(r"^\S{0,14}(局|委|镇|乡|街道|社|办|办公室|中心|院|所|队|部|组|村|社区)$")
+
+
+def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CANDIDATES) -> list[Unit]:
+    """The units a summary may use, in article order (at most ``limit``).
+
+    Section headings are units marked ``is_heading``: the summariser only
+    shows one as the lead-in of a chosen unit of its own section
+    (``强检查、严防控：每天坚持…``), never alone.
+    """
+    title_lines = title_paragraphs(document)
+    title_bigrams = set().union(*(parts.bigrams(document.paragraphs[i].analysis) for i in title_lines))
+    leading_headings = 0
+    for paragraph in document.paragraphs[:3]:
+        if paragraph.kind != HEADING:
+            break
+        leading_headings += 1
+    units: list[Unit] = []
+    seen: set[str] = set()
+    section = -1
+    after_heading = False
+    for paragraph in document.paragraphs:
+        if len(units) >= limit:
+            break
+        if paragraph.kind == HEADING:
+            if paragraph.index < leading_headings:
+                continue
+            section = paragraph.index
+            after_heading = True
+            if (
+                len(paragraph.sentences) == 1
+                and parts.content_chars(parts.strip_label(paragraph.analysis)) >= 4
+                and not _UNIT_NAME.search(paragraph.analysis)
+                and not parts.is_boilerplate(paragraph.analysis)
+                and not parts.repeats_title(paragraph.analysis, title_bigrams)
+            ):
+                units.append(Unit([paragraph.sentences[0]], section=section, is_heading=True))
+            continue
+        if paragraph.kind == BOILERPLATE or paragraph.index in title_lines:
+            continue
+        pending_label: Sentence | None = None
+        current: Unit | None = None
+        for position, sentence in enumerate(paragraph.sentences):
+            sentence = replace(sentence, text=parts.compact(sentence.text), analysis=parts.compact(sentence.analysis))
+            analysis = sentence.analysis
+            last_in_paragraph = position == len(paragraph.sentences) - 1
+            closes_a_quote = analysis.count("”") > analysis.count("“")
+            if closes_a_quote and current is None:
+                continue  # the end of a quote whose start is not in a unit: a fragment
+            if current is not None and not parts.is_boilerplate(analysis) and (
+                parts.is_attribution(analysis) or closes_a_quote or _unfinished(current)
+            ):
+                # 王明说。 belongs to the quote before; a quote still open (or closed
+                # only here), or a list item ending in ；, goes on into this sentence.
+                current.sentences.append(sentence)
+                continue
+            if parts.is_label(analysis):
+                pending_label = sentence  # travels with the next sentence of its section
+                continue
+            if parts.is_boilerplate(analysis) or (last_in_paragraph and analysis.rstrip().endswith((":", "："))):
+                pending_label, current = None, None
+                continue
+            if parts.repeats_title(analysis, title_bigrams) or analysis in seen:
+                pending_label, current = None, None
+                continue
+            seen.add(analysis)
+            current = Unit(
+                [pending_label, sentence] if pending_label is not None else [sentence],
+                section=section,
+                section_start=pending_label is not None or (after_heading and position == 0) or bool(parts.LABEL_PREFIX.match(analysis)),
+                refers_back=parts.refers_back(analysis),
+                needs_name=parts.needs_name_before(analysis),
+            )
+            pending_label = None
+            after_heading = False
+            units.append(current)
+        after_heading = False
+    return [u for u in units if u.is_heading or parts.content_chars(u.analysis) >= min_chars]
+
+
+def title_paragraphs(document: Document) -> set[int]:
+    """The title, maybe split over lines, a subtitle, and a notice's long title line near the top."""
+    found = set()
+    for paragraph in document.paragraphs[:3]:
+        if paragraph.kind != HEADING:
+            break
+        found.add(paragraph.index)
+    found |= {p.index for p in document.paragraphs[:8] if p.kind != BOILERPLATE and parts.is_title_line(p.analysis)}
+    return found
+
+
+# A unit goes on into the next sentence while it holds this many sentences or fewer.
+_MAX_JOINED = 4
+
+
+def _unfinished(unit: Unit) -> bool:
+    """A quote left open, or a list item ending in a semicolon: the sentence is not over."""
+    if len(unit.sentences) >= _MAX_JOINED:
+        return False
+    analysis = unit.analysis
+    return analysis.count("“") > analysis.count("”") or analysis.rstrip().endswith((";", "；"))
+
+
+@dataclass
 class Summariser:
     pipeline: TextPipeline
     idf: IdfTable
     weights: SummaryWeights = field(default_factory=SummaryWeights)
     n_keywords: int = 10
 
-    @property
-    def _candidate_kinds(self) -> tuple[str, ...]:
-        return (TEXT, HEADING) if self.weights.headings is not None else (TEXT,)
-
     def summarise(self, document: Document, length: Length = Length(), *, simplified: bool = False) -> Summary:
-        candidates = [
-            s
-            for s in document.sentences
-            if document.paragraphs[s.paragraph].kind in self._candidate_kinds
-            and len(s.text) >= self.weights.min_chars
-            and not (document.paragraphs[s.paragraph].kind == HEADING and _UNIT_NAME.search(s.analysis))
-        ]
+        w = self.weights
+        units = report_units(document, min_chars=w.min_chars)
+        title = document.title
+        kind = parts.document_kind(title.analysis if title else "", [p.analysis for p in document.paragraphs[:200]])
+        if w.headings is None:
+            units = [u for u in units if not u.is_heading]
         body = [p for p in document.paragraphs if p.kind != BOILERPLATE]
-        if not candidates:  # nothing but headings: fall back to whatever text there is
-            candidates = [s for p in body for s in p.sentences]
-        if not candidates:
+        if not units:  # nothing but headings or form lines: fall back to whatever text there is
+            units = [Unit([s]) for p in body for s in p.sentences][:MAX_CANDIDATES]
+        if not units:
             return Summary((), (), document.source, simplified)
 
-        # Each sentence is segmented once; the document and title rows reuse its words.
-        words = {s.index: self.pipeline.words(s.analysis) for p in body for s in p.sentences}
-        tokens = [words[s.index] for s in candidates]
-        doc_tokens = [t for p in body for s in p.sentences for t in words[s.index]]
-        title = document.title
-        title_tokens = [t for s in title.sentences for t in words[s.index]] if title else []
-        rows, vocabulary = tfidf_rows([*tokens, doc_tokens, title_tokens], self.idf)
-        sentence_rows, doc_row, title_row = rows[:-2], rows[-2], rows[-1]
-
-        heading_paragraphs = {p.index for p in document.paragraphs if p.kind == HEADING}
-        scores = self._scores(candidates, sentence_rows, doc_row, title_row, heading_paragraphs)
-        chosen = self._select(candidates, sentence_rows, doc_row, scores, length)
-        chosen.sort()
-        sentences = tuple(
-            SummarySentence(
-                candidates[i].text, candidates[i].index, candidates[i].paragraph, float(scores[i]), candidates[i].analysis
-            )
-            for i in chosen
+        # The centroid counts every word of the report, streamed: no per-sentence copies kept.
+        # Each sentence is segmented once; only the words of sentences in units are kept.
+        in_units = {s.index for u in units for s in u.sentences}
+        unit_words: dict[int, list[str]] = {}
+        doc_counts: Counter = Counter()
+        for paragraph in body:
+            for sentence in paragraph.sentences:
+                words = self.pipeline.words(sentence.analysis)
+                if paragraph.kind != HEADING or paragraph.index > 0:
+                    doc_counts.update(words)
+                if sentence.index in in_units:
+                    unit_words[sentence.index] = words
+        doc_weights = weighted_counts(doc_counts, self.idf)
+        vocabulary: dict[str, int] = {}
+        rows = sparse_tfidf_rows(
+            [[w for s in u.sentences for w in unit_words.get(s.index, ())] for u in units], self.idf, vocabulary
         )
-        keywords = _top_terms(doc_row, vocabulary, self.n_keywords)
+        doc_vector = np.zeros(len(vocabulary))
+        for term, column in vocabulary.items():
+            doc_vector[column] = doc_weights.get(term, 0.0)
+
+        scores = self._scores(units, rows, doc_vector, kind)
+        total_weight = max(sum(doc_weights.values()), 1e-12)
+        chosen = self._select(units, rows, doc_vector / total_weight, scores, length)
+        sentences = _summary_sentences(units, chosen, scores)
+        keywords = tuple(t for t, _ in sorted(doc_weights.items(), key=lambda kv: -kv[1]) if len(t) > 1)[: self.n_keywords]
         return Summary(sentences, keywords, document.source, simplified)
 
-    def _scores(
-        self, candidates: Sequence[Sentence], rows: np.ndarray, doc_row: np.ndarray, title_row: np.ndarray, heading_paragraphs: set[int]
-    ) -> np.ndarray:
+    def _scores(self, units: list[Unit], rows, doc_vector: np.ndarray, kind: str) -> np.ndarray:
         w = self.weights
-        centrality = rows @ doc_row
-        title = rows @ title_row
-        rank = np.arange(len(candidates))
+        centrality = rows.row_sums(doc_vector)
+        rank = np.arange(len(units))
+        position_weight = w.notice_position if kind == parts.NOTICE else w.position
         position = np.exp(-w.position_decay * rank)
         first_in_paragraph = np.array(
-            [i == 0 or candidates[i - 1].paragraph != s.paragraph for i, s in enumerate(candidates)], dtype=float
+            [i == 0 or units[i - 1].first.paragraph != u.first.paragraph for i, u in enumerate(units)], dtype=float
         )
-        lengths = np.array([len(s.text) for s in candidates], dtype=float)
+        section_start = np.array([u.section_start for u in units], dtype=float)
+        lengths = np.array([len(u.text) for u in units], dtype=float)
         damping = np.minimum(1.0, lengths / w.short_chars)
-        figures = np.array([min(3, len(_FIGURE.findall(s.analysis))) / 3 for s in candidates])
-        is_heading = np.array([s.paragraph in heading_paragraphs for s in candidates], dtype=float)
-        score = (w.headings or 0.0) * is_heading + w.specifics * figures + w.centrality * centrality + w.title * title + w.position * position + w.paragraph_start * first_in_paragraph
+        figures = np.array([min(3, len(_FIGURE.findall(u.analysis))) / 3 for u in units])
+        is_heading = np.array([u.is_heading for u in units], dtype=float)
+        score = (
+            (w.headings or 0.0) * is_heading
+            + w.specifics * figures
+            + w.centrality * centrality
+            + position_weight * position
+            + w.paragraph_start * first_in_paragraph
+            + w.section_start * section_start
+        )
         return score * damping
 
-    def _select(
-        self, candidates: Sequence[Sentence], rows: np.ndarray, doc_row: np.ndarray, scores: np.ndarray, length: Length
-    ) -> list[int]:
+    def _select(self, units: list[Unit], rows, term_weights: np.ndarray, scores: np.ndarray, length: Length) -> list[int]:
         """Greedy choice under the budget: prior score plus coverage of the document's
-        uncovered terms, per character**density, minus similarity to the chosen (MMR)."""
+        uncovered terms, per character**density; no near-duplicates, no dangling openers."""
         w = self.weights
-        doc_chars = sum(len(s.text) for s in candidates)
+        doc_chars = sum(len(u.text) for u in units)
         budget = length.char_budget(doc_chars)
-        max_sentences = length.sentences if length.sentences is not None else len(candidates)
-        similarity = rows @ rows.T
-        lengths = np.array([max(1, len(s.text)) for s in candidates], dtype=float)
-        contains = (rows > 0).astype(float)
-        term_weights = doc_row / max(doc_row.sum(), 1e-12)
+        max_units = length.sentences if length.sentences is not None else len(units)
+        # A heading is printed as a lead-in, "heading：".
+        lengths = np.array([max(1, len(u.text) + u.is_heading) for u in units], dtype=float)
+        # A unit pointing back is eligible only once the unit holding the sentence before it is chosen.
+        unit_of_sentence = {s.index: i for i, u in enumerate(units) for s in u.sentences}
+        predecessor = [unit_of_sentence.get(u.first.index - 1, -1) if u.refers_back else None for u in units]
         uncovered = np.ones_like(term_weights)
+        open_ = np.ones(len(units), dtype=bool)  # not chosen, not rejected
         chosen: list[int] = []
+        chosen_bigrams: list[set[str]] = []  # per chosen sentence
         used = 0
-        remaining = set(range(len(candidates)))
-        while remaining and len(chosen) < max_sentences:
-            gain = contains @ (term_weights * uncovered)
+        while sum(not units[i].is_heading for i in chosen) < max_units:
+            gain = rows.row_sums(term_weights * uncovered, weighted=False)
             key = (scores + w.coverage * gain) / lengths**w.density
-            if chosen:
-                key = key - w.redundancy * similarity[:, chosen].max(axis=1)
-            fitting = [i for i in remaining if budget is None or used + lengths[i] <= budget]
-            if not fitting and used < length.floor(doc_chars):  # the default promises 200 characters: one more, within 500
-                fitting = [i for i in remaining if used + lengths[i] <= DEFAULT_MAX_CHARS]
-            if not fitting:
+            eligible = open_ & self._reads_alone_all(units, predecessor, chosen, open_)
+            if budget is not None:
+                fitting = eligible & (used + lengths <= budget)
+                if not fitting.any() and used < length.floor(doc_chars):
+                    # The default promises at least 200 characters: one more unit, within 500.
+                    fitting = eligible & (used + lengths <= DEFAULT_MAX_CHARS)
+                eligible = fitting
+            if not eligible.any():
                 break
-            best = max(fitting, key=lambda i: (key[i], -i))
+            best = int(np.flatnonzero(eligible)[np.argmax(key[eligible])])
+            open_[best] = False
+            own = [parts.bigrams(piece) for piece in split_sentences(units[best].analysis)]
+            if _repeats(own, chosen_bigrams):
+                continue  # one of its sentences says what a chosen one (or another of its own) says
             chosen.append(best)
-            used += len(candidates[best].text)
-            remaining.discard(best)
-            uncovered *= 1 - contains[best]
-        if not chosen:  # no sentence fits the budget: one sentence is always returned
-            chosen.append(int(np.argmax(scores)))
+            chosen_bigrams.extend(own)
+            used += int(lengths[best])
+            uncovered[rows.row_terms(best)] = 0.0
+        if not any(not units[i].is_heading for i in chosen):  # nothing fits: one unit is always returned, one that reads alone
+            chosen = []
+            alone = [i for i in range(len(units)) if not (units[i].refers_back or units[i].needs_name or units[i].is_heading)]
+            chosen.append(max(alone or range(len(units)), key=lambda i: scores[i]))
         return chosen
 
+    @classmethod
+    def _reads_alone_all(cls, units: list[Unit], predecessor: list, chosen: list[int], candidates: np.ndarray) -> np.ndarray:
+        """Which of the ``candidates`` read alone next to the ``chosen`` units (see ``_reads_alone``)."""
+        reads = np.zeros(len(units), dtype=bool)
+        for i in np.flatnonzero(candidates):
+            reads[i] = cls._reads_alone(i, units, predecessor, chosen)
+        return reads
 
-def _top_terms(row: np.ndarray, vocabulary: list[str], k: int) -> tuple[str, ...]:
-    order = np.argsort(-row, kind="stable")[:k]
-    return tuple(vocabulary[i] for i in order if row[i] > 0 and len(vocabulary[i]) > 1)
+    @staticmethod
+    def _reads_alone(i: int, units: list[Unit], predecessor: list, chosen: list[int]) -> bool:
+        unit = units[i]
+        if unit.is_heading:  # only as the lead-in of a chosen unit of its own section
+            return any(units[j].section == unit.section and not units[j].is_heading for j in chosen)
+        if unit.refers_back and (predecessor[i] is None or predecessor[i] < 0 or predecessor[i] not in chosen):
+            return False
+        if unit.needs_name and not any(units[j].first.index < unit.first.index and not units[j].is_heading for j in chosen):
+            return False
+        return True
+
+
+def _summary_sentences(units: list[Unit], chosen: list[int], scores: np.ndarray) -> tuple[SummarySentence, ...]:
+    """The chosen units in article order; a chosen heading opens the first chosen unit of its section."""
+    lead_ins = {units[i].section: units[i] for i in chosen if units[i].is_heading}
+    sentences = []
+    for i in sorted((i for i in chosen if not units[i].is_heading), key=lambda i: units[i].first.index):
+        unit = units[i]
+        text, analysis = parts.strip_dateline(unit.text), parts.strip_dateline(unit.analysis)
+        heading = lead_ins.pop(unit.section, None)
+        if heading is not None:
+            text = _as_lead_in(heading.text) + text
+            analysis = _as_lead_in(heading.analysis) + analysis
+        sentences.append(SummarySentence(text, unit.first.index, unit.first.paragraph, float(scores[i]), analysis))
+    return tuple(sentences)
+
+
+def _repeats(candidate: list[set[str]], chosen: list[set[str]]) -> bool:
+    """Whether a sentence of the candidate nearly repeats a chosen sentence or an earlier one of its own."""
+    earlier = list(chosen)
+    for own in candidate:
+        if len(own) >= 5 and any(parts.overlap(own, other) >= parts.NEAR_DUPLICATE for other in earlier):
+            return True
+        earlier.append(own)
+    return False

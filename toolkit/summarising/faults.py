@@ -1,0 +1,126 @@
+"""The summary fault checker: what readers object to, counted over any summary.
+
+Works on plain summary text (any system: this toolkit, lead, LexRank) read
+against its article, so the same counts compare systems.  Each summary line
+is split into sentences as the article is; a sentence is matched to the
+article's sentences on its analysis form.  The faults:
+
+* ``heading_alone``: a sentence that is a section heading of the article;
+* ``bare_label``: a numbered label (``一是组织到位。``) not followed by the
+  next sentence of its own paragraph;
+* ``bare_attribution``: ``王明说。`` not preceded by the sentence it attributes;
+* ``caption``: captions, photo credits and bylines;
+* ``boilerplate``: document numbers, addressees, ``现将…通知如下``,
+  responsibility and contact notes, sign-offs, date lines, share links;
+* ``dangling_opener``: an opener that points back (``对此，``, ``这些``) without
+  the sentence before it, or ``该区…`` as the first sentence;
+* ``near_duplicate``: a sentence sharing most of its character bigrams with
+  an earlier one of the same summary;
+* ``repeated_title``: a sentence that repeats the title.
+
+The form-line and label rules are those of :mod:`toolkit.summarising.parts`
+(the summariser avoids what they find); headings, titles, duplicates and
+missing neighbours are read from the article itself.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from toolkit.summarising import parts
+from toolkit.summarising.summariser import title_paragraphs
+from toolkit.text.cleaning import ScriptConverter, analysis_form
+from toolkit.text.document import HEADING, Document
+from toolkit.text.splitting import split_sentences
+
+FAULTS = (
+    "heading_alone",
+    "bare_label",
+    "bare_attribution",
+    "caption",
+    "boilerplate",
+    "dangling_opener",
+    "near_duplicate",
+    "repeated_title",
+)
+
+
+@dataclass
+class ArticleIndex:
+    """The article's sentences and headings by analysis form, for matching summary sentences."""
+
+    document: Document
+
+    def __post_init__(self) -> None:
+        self.position = {}
+        for position, sentence in enumerate(self.document.sentences):
+            self.position.setdefault(_key(sentence.analysis), position)
+            self.position.setdefault(_key(parts.compact(sentence.analysis)), position)  # as summaries print it
+        titles = [self.document.paragraphs[i] for i in sorted(title_paragraphs(self.document))]
+        self.title_keys = {_key(p.analysis) for p in titles}
+        self.title_bigrams = set().union(*(parts.bigrams(p.analysis) for p in titles))
+        self.heading_keys = {_key(p.analysis) for p in self.document.paragraphs if p.kind == HEADING and p.index not in title_paragraphs(self.document)}
+
+    def find(self, analysis: str) -> int | None:
+        """The article position of a summary sentence; one opened by a heading lead-in
+        (``强检查、严防控：每天坚持…``) is found by what follows the lead-in."""
+        position = self.position.get(_key(analysis))
+        if position is None:
+            for colon in (":", "："):
+                if colon in analysis:
+                    position = self.position.get(_key(analysis.split(colon, 1)[1]))
+                    if position is not None:
+                        break
+        return position
+
+    def next_in_paragraph(self, position: int) -> int | None:
+        sentences = self.document.sentences
+        if position + 1 < len(sentences) and sentences[position + 1].paragraph == sentences[position].paragraph:
+            return position + 1
+        return None
+
+
+def _key(analysis: str) -> str:
+    return "".join(ch for ch in analysis if ch.isalnum())
+
+
+def summary_sentences(summary: str, to_simplified: ScriptConverter) -> list[str]:
+    """Analysis forms of a summary's sentences, line by line."""
+    return [analysis_form(s, to_simplified) for line in summary.splitlines() for s in split_sentences(line)]
+
+
+def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConverter) -> Counter:
+    """How many of each fault one summary has."""
+    found: Counter = Counter()
+    sentences = summary_sentences(summary, to_simplified)
+    positions = [article.find(s) for s in sentences]
+    seen_bigrams: list[set[str]] = []
+    for i, sentence in enumerate(sentences):
+        key = _key(sentence)
+        before = positions[i - 1] if i > 0 else None
+        after = positions[i + 1] if i + 1 < len(sentences) else None
+        here = positions[i]
+        if key in article.title_keys or parts.repeats_title(sentence, article.title_bigrams):
+            found["repeated_title"] += 1
+        elif key in article.heading_keys:
+            found["heading_alone"] += 1
+        if parts.is_label(sentence) and (here is None or after is None or article.next_in_paragraph(here) != after):
+            found["bare_label"] += 1
+        if parts.is_attribution(sentence) and (here is None or before is None or before != here - 1):
+            found["bare_attribution"] += 1
+        kind = parts.form_kind(sentence)
+        if kind in (parts.CAPTION, parts.BYLINE) or parts.DATELINE.match(sentence):
+            found["caption"] += 1
+        elif kind is not None and kind != "empty":
+            found["boilerplate"] += 1
+        if parts.refers_back(sentence) and (here is None or before is None or before != here - 1):
+            found["dangling_opener"] += 1
+        elif parts.needs_name_before(sentence) and i == 0:
+            found["dangling_opener"] += 1
+        # A section heading's lead-in (强检查、严防控：…) is not part of what the sentence says.
+        own = parts.bigrams(sentence.split("：", 1)[-1].split(":", 1)[-1] if here is not None and _key(sentence) not in article.position else sentence)
+        if len(own) >= 5 and any(parts.overlap(own, other) >= parts.NEAR_DUPLICATE for other in seen_bigrams):
+            found["near_duplicate"] += 1
+        seen_bigrams.append(own)
+    return found

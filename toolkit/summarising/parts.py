@@ -1,0 +1,210 @@
+"""The parts of a report: which sentences can stand in a summary, and which cannot.
+
+A summary sentence must say something on its own.  Reports carry many lines
+that do not: document numbers, addressee lines, ``现将…通知如下``, contact and
+responsibility notes, signatures and dates, captions, bylines, share links,
+numbered labels (``一是组织到位。``), bare attributions (``他说。``) and
+openers that point back at a sentence the summary may leave out (``对此，``).
+This module names those parts, on the analysis form (simplified, NFKC) of a
+sentence, so the summariser and the fault checker (``bench/summ_faults.py``)
+judge them the same way.  It also tells a notice (preamble, then numbered
+measures) from a news report (lead, then detail).
+"""
+
+from __future__ import annotations
+
+import re
+
+NEWS = "news"
+NOTICE = "notice"
+
+_NUMERAL = "一二三四五六七八九十"
+# Numbered or bulleted labels at the start of a sentence: 一、 （一） (1) 1. 1、 一是 第一， ①
+LABEL_PREFIX = re.compile(
+    rf"^\s*(?:[{_NUMERAL}]{{1,3}}[、.]|[(（][{_NUMERAL}0-9]{{1,3}}[)）]|[0-9]{{1,2}}[.、](?![0-9])"
+    rf"|[{_NUMERAL}]{{1,3}}是|其[{_NUMERAL}]{{1,2}}[是,，、]|第[{_NUMERAL}]{{1,3}}[,，、是]|[①-⑳]|[●◆■★▲·•]\s*)"
+)
+# A label followed by at most this many characters of its own is a heading, not content.
+LABEL_MAX_CONTENT = 30
+
+_END = "。！？；…!?;"
+_CLOSERS = "”’」』）)】〕》〉\"'"
+
+# Lines that are form, not content.  Matched on the analysis form of one sentence.
+_DOCUMENT_NUMBER = re.compile(r"[〔\[［(（]\s*20[0-9]{2}\s*[〕\]］)）]\s*[0-9]+\s*号")
+_ADDRESSEE = re.compile(r"^(?:各|全[市县区省]|有关|尊敬的|亲爱的)[^。！？]{0,80}[:：]$")
+_ANNOUNCES_BELOW = re.compile(r"(现将|特将|现就|现对|特此|兹将|现把)[^。]{0,60}(如下|通知|通告|公告|告知|函告)[^。]{0,6}[:：。]?$|如下[:：]$")
+_SIGNOFF = re.compile(r"^(特此(通知|通告|公告|函告|报告)|此致|敬礼)[。!！]?$")
+_DATE_LINE = re.compile(r"^\s*(?:20[0-9]{2}\s*年)?\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日\s*$|^\s*20[0-9]{2}[-/.][0-9]{1,2}[-/.][0-9]{1,2}\s*$")
+_CONTACT = re.compile(r"(联系人|联系电话|咨询电话|举报电话|服务热线|热线电话|联系方式|电话|传真|邮箱|手机)\s*[:：]?\s*[0-9(（-]{5,}|^\s*(联系人|联系电话|地址|邮寄地址|邮编|电子邮箱|邮箱)\s*[:：]|联系人\s*[:：][^。]{0,12}[;；。]?$")
+_RESPONSIBILITY = re.compile(r"^[(（][^()（）]{0,60}(牵头|负责|配合|责任单位|责任人|完成时限|时间节点)[^()（）]{0,60}[)）][。;；]?$")
+_CAPTION = re.compile(
+    r"^[(（][^()（）]{0,30}(摄|供图|图|记者|通讯员|来源|编辑)[^()（）]{0,20}[)）]$"
+    r"|(供图|摄影?|图片来源[:：].*|图为.*)$|^图为|^\s*(图|视频)\s*[:：]|^\(?完\)?$"
+)
+_BYLINE = re.compile(
+    r"^(?:[^。，,]{0,12}(?:社|报|网|台|电视台|日报|晚报|新闻)?[^。，,]{0,8}[0-9]{1,2}月[0-9]{1,2}日[电讯])"
+    r"|^[(（]?\s*(记者|通讯员|作者|来源|编辑|责任编辑|责编|审核|文|图)\s*[:：\s]"
+    r"|^(来源|作者|发布时间|发布日期|时间|浏览次数|点击数|字号)\s*[:：]"
+)
+_SHARE = re.compile(r"^(分享|分享到|打印|关闭窗口|关闭|收藏|返回|扫一扫|【打印】|【关闭】)\s*[:：]?|(打印本页|关闭窗口|【字体|字号[:：])")
+
+# A dateline glued to a lead: 新华社北京2月18日电 , 本报讯（记者 王明）
+DATELINE = re.compile(
+    r"^[^。，,：:\s“”]{0,16}(?:[0-9０-９]{1,2}月[0-9０-９]{1,2}日(?:电|電|消息)|(?:报|報|网|網|台|社|道)[讯訊])\s*(?:[(（][^()（）]{0,30}[)）])?\s*"
+)
+
+
+def strip_dateline(text: str) -> str:
+    """The sentence without a leading dateline (新华社北京2月18日电)."""
+    stripped = DATELINE.sub("", text, count=1)
+    return stripped if content_chars(stripped) >= 4 else text
+
+
+# A sentence that only names who said the sentence before it: 王明说。 他表示。
+_ATTRIBUTION = re.compile(
+    r"^[^，,。]{0,20}(说|表示|介绍|指出|强调|坦言|告诉记者|对记者说|介绍说|如是说|笑着说|说道|感慨道|补充道)[。！!]?[”\"]?$"
+)
+
+# Openers that refer back to the sentence before: they need it in the summary.
+_BACK_REFERENCE = re.compile(
+    r"^(对此|为此|据此|因此|所以|由此|另一方面|与此同时|但是|但|然而|不过|其中|这些|这一|这个|这种|这是|这样|此举|上述|以上|前者|后者|他们|他|她|它)"
+)
+# Openers that need only the thing named somewhere before: 该区, 该县, 该公司.
+_NAMED_BEFORE = re.compile(r"^(该|本)[\u4e00-\u9fff]{1,3}[^\u4e00-\u9fff]?")
+
+_NOTICE_TITLE = re.compile(r"(通知|通告|公告|意见|办法|措施|方案|决定|指南|指引|倡议书|实施细则|规定|的函|告知书|公开信)[)）]?\s*$")
+
+
+def is_title_line(analysis: str) -> bool:
+    """A notice's title, however long: no end mark, ends like 关于…的通知."""
+    return not has_end_mark(analysis) and bool(_NOTICE_TITLE.search(analysis.strip()))
+
+
+def strip_label(analysis: str) -> str:
+    """The sentence without its numbered or bulleted label."""
+    return LABEL_PREFIX.sub("", analysis, count=1)
+
+
+_NOT_WORD = re.compile(r"[^\u3400-\u9fffA-Za-z0-9]+")
+
+
+def content_chars(analysis: str) -> int:
+    """Characters that carry words: no punctuation or spaces."""
+    return len(_NOT_WORD.sub("", analysis))
+
+
+def is_label(analysis: str) -> bool:
+    """A numbered label with little of its own: 一是组织到位"施实策"。 （二）加强宣传。"""
+    if not LABEL_PREFIX.match(analysis):
+        return False
+    return content_chars(strip_label(analysis)) <= LABEL_MAX_CONTENT
+
+
+def has_end_mark(text: str) -> bool:
+    return text.rstrip().rstrip(_CLOSERS).endswith(tuple(_END))
+
+
+# Kinds of form line, checked in this order; captions and bylines are told apart from the rest
+# because the fault checker counts them with bare attributions.
+CAPTION = "caption"
+BYLINE = "byline"
+
+
+def form_kind(analysis: str) -> str | None:
+    """What kind of form (not content) line a sentence is, or None for content."""
+    line = analysis.strip()
+    if not line:
+        return "empty"
+    if len(line) <= 60 and _CAPTION.search(line):
+        return CAPTION
+    if len(line) <= 40 and _BYLINE.match(line):
+        return BYLINE
+    checks = (
+        ("document_number", _DOCUMENT_NUMBER.search(line) and content_chars(line) <= 40),
+        ("addressee", _ADDRESSEE.match(line)),
+        ("announces_below", _ANNOUNCES_BELOW.search(line)),
+        ("signoff", _SIGNOFF.match(line)),
+        ("date", _DATE_LINE.match(line)),
+        ("contact", _CONTACT.search(line)),
+        ("responsibility", _RESPONSIBILITY.match(line)),
+        ("share", _SHARE.match(line) or (_SHARE.search(line) and len(line) <= 30)),
+    )
+    return next((name for name, hit in checks if hit), None)
+
+
+def is_boilerplate(analysis: str) -> bool:
+    """Form, not content: document numbers, addressees, notes, bylines, captions, links, dates."""
+    return form_kind(analysis) is not None
+
+
+def is_attribution(analysis: str) -> bool:
+    """Only who said it: belongs to the quote before."""
+    return bool(_ATTRIBUTION.match(analysis.strip()))
+
+
+def refers_back(analysis: str) -> bool:
+    """Opens by pointing at the sentence before (对此，这些，另一方面)."""
+    return bool(_BACK_REFERENCE.match(analysis.strip()))
+
+
+def needs_name_before(analysis: str) -> bool:
+    """Opens with 该区/该县/本市: fine once a sentence before has named it."""
+    return bool(_NAMED_BEFORE.match(analysis.strip()))
+
+
+def document_kind(title: str, analysis_lines: list[str]) -> str:
+    """NOTICE for notices and policy documents (preamble then numbered measures), else NEWS.
+
+    The title says so (…的通知, …措施), or the body announces its measures
+    (现将…如下) or is built of numbered sections.
+    """
+    if _NOTICE_TITLE.search(title.strip()):
+        return NOTICE
+    head = analysis_lines[:12]
+    if any(_ANNOUNCES_BELOW.search(line) or _ADDRESSEE.match(line.strip()) for line in head):
+        return NOTICE
+    numbered = sum(1 for line in analysis_lines if re.match(rf"^\s*(?:[{_NUMERAL}]{{1,3}}、|[(（][{_NUMERAL}]{{1,3}}[)）])", line))
+    return NOTICE if numbered >= 3 and numbered >= 0.15 * max(1, len(analysis_lines)) else NEWS
+
+
+def bigrams(text: str) -> set[str]:
+    chars = _NOT_WORD.sub("", text)
+    return {chars[i : i + 2] for i in range(len(chars) - 1)}
+
+
+def overlap(a: set[str], b: set[str]) -> float:
+    """Share of the smaller set's character bigrams found in the other."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+# Two summary sentences sharing this much of the shorter one's character bigrams say the same thing.
+NEAR_DUPLICATE = 0.6
+# A sentence this much inside the title only repeats it.
+TITLE_REPEAT = 0.7
+
+
+def repeats_title(analysis: str, title_bigrams: set[str]) -> bool:
+    own = bigrams(analysis)
+    return bool(own) and bool(title_bigrams) and len(own & title_bigrams) / len(own) >= TITLE_REPEAT
+
+
+# Asides a reader of a summary does without: document numbers, "hereafter" names, contact,
+# responsibility and photo notes in brackets.
+_ASIDE = re.compile(
+    r"[(（][^()（）]{0,80}(?:[〔﹝\[［]\s*20[0-9]{2}|以下[简簡]稱|以下简称|下同|[联聯][系繫]電話|联系电话|[电電][话話]\s*[:：]|附件"
+    r"|[责責]任[单單]位|[牵牽][头頭]|[记記]者|通[讯訊][员員]|[摄攝]|信息公[开開])[^()（）]{0,80}[)）]"
+)
+# A preamble's closing clause: 为…，根据…，现将有关事项通知如下： keeps its purpose, loses the clause.
+_ANNOUNCING_CLAUSE = re.compile(r"[,，;；]\s*(?:现|特|兹)[将就把对][^，,。；;]{0,40}(?:如下|通知|通告|公告)[^，,。；;]{0,6}[:：]\s*$")
+
+
+def compact(text: str) -> str:
+    """A sentence without the asides a summary reader does without (both scripts, either width)."""
+    shorter = _ASIDE.sub("", text)
+    without_clause = _ANNOUNCING_CLAUSE.sub("。", shorter)
+    if content_chars(without_clause) >= 15:
+        shorter = without_clause
+    return shorter if content_chars(shorter) >= 8 else text
