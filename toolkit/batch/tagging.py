@@ -6,12 +6,14 @@ that cannot be read becomes an error result; the batch goes on.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from toolkit.text.reading import ReadError, read_bytes
+from toolkit.text.document import require_text
+from toolkit.text.reading import ReadError, display_name, read_bytes
 from toolkit.themes.model import OTHER, TaggedParagraph, ThemeModel
 
 
@@ -34,17 +36,22 @@ class FileResult:
 
 
 def find_files(paths: Sequence[str], pattern: str = "*.txt") -> tuple[list[str], list[FileResult]]:
-    """Files named directly, and files under folders (recursively) matching ``pattern``."""
+    """Files named directly, and files under folders (recursively) matching ``pattern``.
+
+    Anything under a folder that is not itself a folder is taken (a FIFO, a
+    symlink loop, an unreadable file), so the reader reports it as that file's
+    error instead of it vanishing from the batch.
+    """
     found: list[str] = []
     missing: list[FileResult] = []
     for name in paths:
         path = Path(name)
-        if path.is_dir():
-            found.extend(str(p) for p in sorted(path.rglob(pattern)) if p.is_file())
-        elif path.exists() or name == "-":
+        if name != "-" and path.is_dir():
+            found.extend(str(p) for p in sorted(path.rglob(pattern)) if not p.is_dir())
+        elif name == "-" or os.path.lexists(name):
             found.append(name)
         else:
-            missing.append(FileResult(name, error=f"{name}: no such file or folder"))
+            missing.append(FileResult(display_name(name), error=f"{display_name(name)}: no such file or folder"))
     return found, missing
 
 
@@ -67,16 +74,20 @@ def limit_labels(tagged: TaggedParagraph, top_k: int | None, min_score: float | 
 
 
 def tag_file(path: str, settings: TagSettings) -> FileResult:
+    """One file's tagged paragraphs, or its one-line error: nothing a file holds stops the batch."""
     from toolkit.api import read_document
 
+    name = display_name(path)  # records and messages carry a name that always prints
     try:
-        document = read_document(read_bytes(path), source=path, encoding=settings.encoding)
+        document = require_text(read_document(read_bytes(path), source=path, encoding=settings.encoding))
     except ReadError as error:
-        return FileResult(path, error=str(error))
+        return FileResult(name, error=str(error))
+    except MemoryError:
+        return FileResult(name, error=f"{name}: out of memory")
     model = cached_model(settings.model, settings.trust_model)
     tagged = model.tag_document(document, explain=settings.explain)
     tagged = tuple(limit_labels(t, settings.top_k, settings.min_score) for t in tagged)
-    return FileResult(path, tagged, chars=sum(len(p.text) for p in document.paragraphs))
+    return FileResult(name, tagged, chars=sum(len(p.text) for p in document.paragraphs))
 
 
 def _tag_chunk(paths: Sequence[str], settings: TagSettings) -> list[FileResult]:

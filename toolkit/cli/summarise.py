@@ -37,6 +37,7 @@ def summarise_command(files, sentences, max_chars, ratio, as_json, simplified, e
     GB18030 or Big5.
     """
     from toolkit.api import read_document, summarise
+    from toolkit.text.document import require_text
     from toolkit.text.reading import ReadError, read_bytes
 
     theme_model = None
@@ -45,7 +46,7 @@ def summarise_command(files, sentences, max_chars, ratio, as_json, simplified, e
     failed = 0
     for number, path in enumerate(files):
         try:
-            document = read_document(read_bytes(path), source=path, encoding=encoding)
+            document = require_text(read_document(read_bytes(path), source=path, encoding=encoding))
         except ReadError as error:
             error_line("summarise", str(error))
             failed += 1

@@ -43,9 +43,14 @@ def tag_command(paths, output, force, fmt, pattern, model, trust_model, jobs, to
     from toolkit.batch.output import AtomicOutput, format_records, records
     from toolkit.batch.tagging import TagSettings, find_files, tag_files
 
-    if output and Path(output).exists() and not force:
-        error_line("tag", f"{output}: already exists (use --force to replace it)")
-        sys.exit(EXIT_USAGE)
+    if output:
+        from toolkit.batch.output import OutputError, check_output_target
+
+        try:
+            check_output_target(output, force=force)
+        except OutputError as error:
+            error_line("tag", str(error))
+            sys.exit(EXIT_USAGE)
     load_model_or_exit("tag", model, trust_model, cached=True)  # fail fast, before any file is read
     files, failures = find_files(paths, pattern)
     for failure in failures:
@@ -71,8 +76,12 @@ def tag_command(paths, output, force, fmt, pattern, model, trust_model, jobs, to
                 chars += result.chars
 
     if output:
-        with AtomicOutput(output) as out:
-            run(out)
+        try:
+            with AtomicOutput(output, force=force) as out:
+                run(out)
+        except OutputError as error:  # full disk, or another run claimed the target first: nothing is left behind
+            error_line("tag", str(error))
+            sys.exit(EXIT_USAGE if error.at_start else EXIT_SOME_FAILED)
     else:
         run(sys.stdout)
     click.echo(
