@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from toolkit.text.document import require_text
+from toolkit.text.document import require_text, sections
 from toolkit.text.reading import ReadError, display_name, read_bytes
 from toolkit.themes.model import OTHER, TaggedParagraph, ThemeModel
 
@@ -85,7 +85,8 @@ def tag_file(path: str, settings: TagSettings) -> FileResult:
     except MemoryError:
         return FileResult(name, error=f"{name}: out of memory")
     model = cached_model(settings.model, settings.trust_model)
-    tagged = model.tag_document(document, explain=settings.explain)
+    # A huge report is tagged section by section so cost stays linear in its size (see sections()).
+    tagged = [t for part in sections(document) for t in model.tag_document(part, explain=settings.explain)]
     tagged = tuple(limit_labels(t, settings.top_k, settings.min_score) for t in tagged)
     return FileResult(name, tagged, chars=sum(len(p.text) for p in document.paragraphs))
 

@@ -7,7 +7,13 @@ Caps that keep the cost of a document linear in its size: a line longer than
 MAX_PARAGRAPH_CHARS characters (a report with no line breaks, a log) is cut
 into paragraphs of at most that many characters at sentence ends, and a
 sentence longer than that is cut hard, so no later step (segmentation,
-features, sentence ranking) ever sees a giant paragraph or sentence.
+features, sentence ranking) ever sees a giant paragraph or sentence.  A
+document longer than MAX_SECTION_CHARS is tagged in sections of about that
+size (:func:`sections`), each read as a document of its own (context,
+whole-document features, score smoothing): whole-document features are
+repeated for every paragraph, so one giant document would cost paragraphs x
+vocabulary.  The longest report of the corpus is 16,000 characters: real
+reports are never cut.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ BOILERPLATE = "boilerplate"
 
 # Longest paragraph (and sentence) any later step sees; the longest line of the corpus is under 5,000.
 MAX_PARAGRAPH_CHARS = 5000
+# Longest stretch of a document read as one document when tagging (about 3x the corpus's longest report).
+MAX_SECTION_CHARS = 50_000
 
 
 @dataclass(frozen=True)
@@ -159,6 +167,25 @@ def cut_long_line(line: str, limit: int = MAX_PARAGRAPH_CHARS) -> list[str]:
     if current:
         pieces.append(current)
     return [piece for piece in (p.strip() for p in pieces) if piece]
+
+
+def sections(document: Document, max_chars: int = MAX_SECTION_CHARS) -> list[Document]:
+    """The document as consecutive parts of at most ``max_chars`` characters (cut between
+    paragraphs; paragraphs and sentences keep their numbers and lines).  Most documents are one part."""
+    if sum(len(p.text) for p in document.paragraphs) <= max_chars:
+        return [document]
+    parts: list[Document] = []
+    current: list[Paragraph] = []
+    size = 0
+    for paragraph in document.paragraphs:
+        if current and size + len(paragraph.text) > max_chars:
+            parts.append(Document(tuple(current), source=document.source))
+            current, size = [], 0
+        current.append(paragraph)
+        size += len(paragraph.text)
+    if current:
+        parts.append(Document(tuple(current), source=document.source))
+    return parts
 
 
 def has_text(document: Document) -> bool:
