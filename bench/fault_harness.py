@@ -17,6 +17,7 @@ import resource
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -70,7 +71,8 @@ TABLE_HEADER = "| case | exit | traceback | good outputs intact | time (s) | pea
 
 
 def command(name: str) -> str:
-    found = shutil.which(name)
+    # The commands installed beside this Python first (a venv run without activating it), then PATH.
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
     if found is None:
         raise RuntimeError(f"the {name!r} command is not installed: pip install -e . in this checkout")
     return found

@@ -426,3 +426,121 @@ def test_retrain_out_under_a_file_fails_before_training(outcomes, tmp_path):
     blocker.write_text("a file, not a folder", encoding="utf-8")
     outcome = expect(outcomes, run_case("retrain --out file/x", ["retrain", _labelled(tmp_path / "a.jsonl", rows), "--out", blocker / "x"]), 2)
     assert "retrain: " not in outcome.stderr.replace(outcome.message, "")  # refused before any training step
+
+
+# --- the library's guards, called directly -------------------------------------------------------
+
+
+def test_display_name_escapes_what_would_break_a_line():
+    from toolkit.text.reading import display_name
+
+    assert display_name("報告/第1号.txt") == "報告/第1号.txt"
+    assert display_name(b"bad\xff\xfe.txt") == "bad\\xff\\xfe.txt"
+    assert display_name("two\nlines\r.txt") == "two\\nlines\\r.txt"
+    assert display_name("a\u2028b\x1b.txt") == "a\\u2028b\\x1b.txt"
+    assert display_name(os.fsdecode(b"x\xff")).encode("utf-8")  # always encodable
+
+
+def test_check_encoding_tells_text_codecs_from_transforms():
+    from toolkit.text.reading import ReadError, check_encoding, decode
+
+    assert check_encoding("GBK") == "gbk" and check_encoding("big5") == "big5"
+    for transform in ("rot13", "hex", "base64", "zlib"):
+        with pytest.raises(ValueError, match="not a text encoding"):
+            check_encoding(transform)
+        with pytest.raises(ReadError, match=f"'{transform}' is not a text encoding"):
+            decode("防控".encode("utf-8"), encoding=transform, source="a.txt")
+    with pytest.raises(ValueError, match="unknown encoding"):
+        check_encoding("no-such-codec")
+
+
+def test_read_bytes_cap_is_a_keyword_and_refuses_from_the_size(tmp_path, seed_paths):
+    from toolkit.text.reading import ReadError, read_bytes
+
+    seed = seed_paths["001"]
+    assert read_bytes(seed) == seed.read_bytes()
+    with pytest.raises(ReadError, match="over the 1,000 bytes input cap"):
+        read_bytes(seed, max_bytes=1000)
+    sparse = tmp_path / "sparse.txt"
+    with sparse.open("wb") as handle:
+        handle.truncate(10 * 1024**3)  # 10 GiB on paper: refused without reading a byte
+    with pytest.raises(ReadError, match="over the 64 MiB input cap"):
+        read_bytes(sparse)
+
+
+def test_100000_spaces_clean_in_well_under_a_second():
+    import time
+
+    from toolkit.text.cleaning import strip_inline_bylines
+    from toolkit.text.document import default_pipeline
+
+    line = "各地加强疫情防控工作" + " " * 100_000 + "（記者 張三）"
+    started = time.perf_counter()
+    assert strip_inline_bylines(line) == "各地加强疫情防控工作"
+    assert strip_inline_bylines("防控" + " " * 100_000 + "。") == "防控" + " " * 100_000 + "。"
+    assert time.perf_counter() - started < 0.2
+    started = time.perf_counter()
+    document = default_pipeline().document(line + "\n")
+    assert [p.text for p in document.paragraphs] == ["各地加强疫情防控工作"]
+    assert time.perf_counter() - started < 1.0
+
+
+def test_long_lines_are_cut_at_sentence_ends(seed_texts):
+    from toolkit.text.document import MAX_PARAGRAPH_CHARS, cut_long_line, default_pipeline
+
+    paragraphs = [p for p in seed_texts["000"].splitlines() if len(p) > 50]
+    line = "".join(paragraphs * 20)  # one giant line of real sentences
+    pieces = cut_long_line(line)
+    assert all(len(piece) <= MAX_PARAGRAPH_CHARS for piece in pieces) and len(pieces) > 1
+    assert all(piece[-1] in "。！？；…!?;”’」』）)】〕》〉\"'" for piece in pieces[:-1])  # cut after sentence ends
+    assert "".join(pieces).replace(" ", "") == line.replace(" ", "")  # only spaces between sentences may go
+    assert [len(p) for p in cut_long_line("防" * 12_001)] == [5000, 5000, 2001]  # no sentence end: hard cuts
+    document = default_pipeline().document(line)
+    assert max(len(s.text) for s in document.sentences) <= MAX_PARAGRAPH_CHARS
+
+
+def test_huge_documents_are_tagged_in_sections(seed_texts):
+    from toolkit.text.document import MAX_SECTION_CHARS, default_pipeline, sections
+
+    report = default_pipeline().document("\n".join([seed_texts["001"]] * 40))
+    parts = sections(report)
+    assert len(parts) > 1 and all(sum(len(p.text) for p in part.paragraphs) <= MAX_SECTION_CHARS for part in parts)
+    assert [p for part in parts for p in part.paragraphs] == list(report.paragraphs)  # nothing lost or reordered
+    assert sections(default_pipeline().document(seed_texts["001"])) == [default_pipeline().document(seed_texts["001"])]
+
+
+def test_model_writing_refuses_nan_and_unwritable_targets(tmp_path, tiny_model):
+    from toolkit.modelfiles import ModelError, check_writable_target, write_model_folder
+
+    description = json.loads((tiny_model / "model.json").read_text(encoding="utf-8"))
+    arrays = model_arrays(tiny_model)
+    with pytest.raises(ModelError, match="NaN or infinite"):
+        write_model_folder(tmp_path / "m", description, {**arrays, "intercept": arrays["intercept"] * np.nan}, {})
+    with pytest.raises(ModelError, match="NaN or infinity into JSON"):
+        write_model_folder(tmp_path / "m", description, arrays, {"micro_f1": math.nan})
+    assert list(tmp_path.iterdir()) == []  # nothing written, no staging folder
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(ModelError, match="is not a folder"):
+        check_writable_target(tmp_path / "file" / "x")
+    check_writable_target(tmp_path / "new" / "deeper" / "m")  # missing folders are created when writing
+    write_model_folder(tmp_path / "m", description, arrays, {"note": "ok"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "m"]
+    with pytest.raises(ModelError, match="already exists"):
+        check_writable_target(tmp_path / "m")
+
+
+def test_sweep_removes_only_temporaries_of_dead_runs(tmp_path):
+    from toolkit.atomic import sweep_litter, temporary_file
+
+    target = tmp_path / "out.jsonl"
+    dead = tmp_path / ".out.jsonl.999999999.abcd1234.part"
+    dead_folder = tmp_path / ".out.jsonl.999999999.zyxw9876.staging"
+    dead.write_text("x", encoding="utf-8")
+    dead_folder.mkdir()
+    fd, live = temporary_file(target)  # this process's own: in use
+    os.close(fd)
+    others = [tmp_path / ".out.jsonl.journal", tmp_path / ".out.jsonl.999999999.part", tmp_path / ".other.999999999.abcd1234.part"]
+    for other in others:
+        other.write_text("x", encoding="utf-8")
+    assert sorted(sweep_litter(target)) == sorted([dead, dead_folder])
+    assert live.exists() and all(other.exists() for other in others)
