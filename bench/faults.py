@@ -163,11 +163,12 @@ def case_signals(work: Path, corpus: Path) -> list[Outcome]:
         left = _litter(out_dir, "out.jsonl")
         outcome.notes["litter"] = left
         if signum == signal.SIGKILL:
-            # kill -9 cannot be caught: the next run for the same target must sweep what it left.
+            # kill -9 cannot be caught: no half output at the target, and the next run for the same
+            # target must sweep the temporary it left.
+            outcome.good_intact = not target.exists()
             again = run_case("tag -o: the run after kill -9", ["tag", files[0], "-o", target], timeout=120)
             again.notes["litter"] = _litter(out_dir, "out.jsonl")
             again.good_intact = target.exists() and not again.notes["litter"] and bool(jsonl_files(target.read_text(encoding="utf-8")))
-            outcome.good_intact = not target.exists()
             outcomes += [outcome, again]
             print(outcome.row(), f"left {left}", flush=True)
             print(again.row(), f"left {again.notes['litter']}", flush=True)
