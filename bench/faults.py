@@ -124,14 +124,14 @@ def _litter(folder: Path, target: str) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith(f".{target}."))
 
 
-def _when_file_appears(folder: Path, prefix: str, then, timeout: float = 120):
-    """An after_start hook: wait for a file named prefix* in folder, then call then(process)."""
+def _when_file_appears(folder: Path, prefix: str, then, timeout: float = 120, delay: float = 0.3):
+    """An after_start hook: wait for a file named prefix* in folder, ``delay`` seconds more, then call then(process)."""
 
     def hook(process: subprocess.Popen) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and process.poll() is None:
             if any(p.name.startswith(prefix) for p in folder.iterdir()):
-                time.sleep(0.3)  # let it write a little
+                time.sleep(delay)  # let it write a little
                 then(process)
                 return
             time.sleep(0.01)
@@ -184,10 +184,11 @@ def case_signals(work: Path, corpus: Path) -> list[Outcome]:
         "retrain --out: SIGTERM while writing the model",
         ["retrain", *labels, "--out", out_dir / "m"],
         timeout=900,
-        after_start=_when_file_appears(out_dir, ".m.", lambda p: os.kill(p.pid, signal.SIGTERM), timeout=900),
+        after_start=_when_file_appears(out_dir, ".m.", lambda p: os.kill(p.pid, signal.SIGTERM), timeout=900, delay=0),
     )
     left = _litter(out_dir, "m")
-    outcome.good_intact = not left
+    # No staging folder left, and the model either not there or complete (the swap is never cut in half).
+    outcome.good_intact = not left and (not (out_dir / "m").exists() or (out_dir / "m" / "arrays.npz").exists())
     outcome.notes["litter"] = left
     outcomes.append(outcome)
     print(outcome.row(), f"left {left}", flush=True)
