@@ -47,7 +47,10 @@ def outcomes(request):
     collected: list[Outcome] = []
     yield collected
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None and collected:
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None or not collected:
+        return
+    with capture.global_and_fixture_disabled():  # teardown output is otherwise captured and dropped
         reporter.write_line("")
         reporter.write_line("fault suite (fast cases)")
         reporter.write_line(TABLE_HEADER)
