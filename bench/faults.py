@@ -36,7 +36,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fault_harness import (  # noqa: E402
     ROOT,
-    SHIPPED_MODEL,
     TABLE_HEADER,
     Outcome,
     good_reports,
