@@ -96,13 +96,25 @@ class ResumeJournal:
     def exists(self) -> bool:
         return self.folder.exists()
 
-    def open(self, *, resume: bool) -> "ResumeJournal":
-        """Start a new journal, or with ``resume`` continue the one left by an interrupted run."""
+    def open(self, *, resume: bool, force: bool = False) -> "ResumeJournal":
+        """Start a new journal, or with ``resume`` continue the one left by an interrupted run.
+
+        A new journal's folder is created exclusively: of two runs started together for one
+        output, the second is refused rather than removing the first's journal (``force``
+        starts over, removing whatever journal is there).
+        """
         if resume and self.exists():
             self._recover()
         else:
-            self.discard()
-            self.folder.mkdir()
+            if force:
+                self.discard()
+            try:
+                self.folder.mkdir()
+            except FileExistsError:
+                raise JournalError(
+                    f"{self.folder}: another run is writing this output, or an interrupted run's journal is here: "
+                    "add --resume to finish it, or --force to start over"
+                ) from None
             settings = self.folder / "settings.json"
             settings.write_text(json.dumps(self.fingerprint, sort_keys=True), encoding="utf-8")
             (self.folder / "partial").touch()

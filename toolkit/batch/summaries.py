@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterator, Sequence
 
 from toolkit.text.document import Document
+from toolkit.text.document import require_text
 from toolkit.text.reading import ReadError, read_bytes
 
 # Keywords that are pieces of phrases rather than words: a determiner plus a
@@ -68,7 +69,7 @@ def summarise_file(path: str, settings: SummarySettings) -> SummaryResult:
     from toolkit.api import read_document, summarise
 
     try:
-        document = read_document(read_bytes(path), source=path, encoding=settings.encoding)
+        document = require_text(read_document(read_bytes(path), source=path, encoding=settings.encoding))
     except ReadError as error:
         return SummaryResult(path, error=str(error))
     chars = sum(len(p.text) for p in document.paragraphs)

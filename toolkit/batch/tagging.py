@@ -6,12 +6,14 @@ that cannot be read becomes an error result; the batch goes on.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from toolkit.text.reading import ReadError, read_bytes
+from toolkit.text.document import require_text, sections
+from toolkit.text.reading import ReadError, display_name, read_bytes
 from toolkit.themes.model import OTHER, TaggedParagraph, ThemeModel
 
 
@@ -34,17 +36,22 @@ class FileResult:
 
 
 def find_files(paths: Sequence[str], pattern: str = "*.txt") -> tuple[list[str], list[FileResult]]:
-    """Files named directly, and files under folders (recursively) matching ``pattern``."""
+    """Files named directly, and files under folders (recursively) matching ``pattern``.
+
+    Anything under a folder that is not itself a folder is taken (a FIFO, a
+    symlink loop, an unreadable file), so the reader reports it as that file's
+    error instead of it vanishing from the batch.
+    """
     found: list[str] = []
     missing: list[FileResult] = []
     for name in paths:
         path = Path(name)
-        if path.is_dir():
-            found.extend(str(p) for p in sorted(path.rglob(pattern)) if p.is_file())
-        elif path.exists() or name == "-":
+        if name != "-" and path.is_dir():
+            found.extend(str(p) for p in sorted(path.rglob(pattern)) if not p.is_dir())
+        elif name == "-" or os.path.lexists(name):
             found.append(name)
         else:
-            missing.append(FileResult(name, error=f"{name}: no such file or folder"))
+            missing.append(FileResult(display_name(name), error=f"{display_name(name)}: no such file or folder"))
     return found, missing
 
 
@@ -67,35 +74,43 @@ def limit_labels(tagged: TaggedParagraph, top_k: int | None, min_score: float | 
 
 
 def tag_file(path: str, settings: TagSettings) -> FileResult:
+    """One file's tagged paragraphs, or its one-line error: nothing a file holds stops the batch."""
+    return _tag_chunk([path], settings)[0]
+
+
+def _read_for_tagging(path: str, settings: TagSettings):
+    """The file's document, or the FileResult of its one-line error."""
     from toolkit.api import read_document
 
+    name = display_name(path)  # records and messages carry a name that always prints
     try:
-        document = read_document(read_bytes(path), source=path, encoding=settings.encoding)
+        return require_text(read_document(read_bytes(path), source=path, encoding=settings.encoding))
     except ReadError as error:
-        return FileResult(path, error=str(error))
-    model = cached_model(settings.model, settings.trust_model)
-    tagged = model.tag_document(document, explain=settings.explain)
-    tagged = tuple(limit_labels(t, settings.top_k, settings.min_score) for t in tagged)
-    return FileResult(path, tagged, chars=sum(len(p.text) for p in document.paragraphs))
+        return FileResult(name, error=str(error))
+    except MemoryError:
+        return FileResult(name, error=f"{name}: out of memory")
 
 
 def _tag_chunk(paths: Sequence[str], settings: TagSettings) -> list[FileResult]:
-    """Read the files, then tag all their documents in one pass of the model (its array work done once)."""
-    from toolkit.api import read_document
+    """Read the files, then tag all their documents in one pass of the model (its array work done once).
 
-    documents, errors = [], {}
-    for i, path in enumerate(paths):
-        try:
-            documents.append((i, read_document(read_bytes(path), source=path, encoding=settings.encoding)))
-        except ReadError as error:
-            errors[i] = FileResult(path, error=str(error))
+    A huge report is tagged section by section (see ``sections``), so cost stays linear in its size.
+    """
+    read = [_read_for_tagging(path, settings) for path in paths]
+    parts = [(i, part) for i, document in enumerate(read) if not isinstance(document, FileResult) for part in sections(document)]
     model = cached_model(settings.model, settings.trust_model)
-    tagged_documents = model.tag_documents([document for _, document in documents], explain=settings.explain)
-    results = dict(errors)
-    for (i, document), tagged in zip(documents, tagged_documents):
-        tagged = tuple(limit_labels(t, settings.top_k, settings.min_score) for t in tagged)
-        results[i] = FileResult(paths[i], tagged, chars=sum(len(p.text) for p in document.paragraphs))
-    return [results[i] for i in range(len(paths))]
+    tagged_parts = model.tag_documents([part for _, part in parts], explain=settings.explain)
+    paragraphs: dict[int, list[TaggedParagraph]] = {}
+    for (i, _), tagged in zip(parts, tagged_parts):
+        paragraphs.setdefault(i, []).extend(limit_labels(t, settings.top_k, settings.min_score) for t in tagged)
+    results = []
+    for i, document in enumerate(read):
+        if isinstance(document, FileResult):
+            results.append(document)
+        else:
+            chars = sum(len(p.text) for p in document.paragraphs)
+            results.append(FileResult(display_name(paths[i]), tuple(paragraphs.get(i, ())), chars=chars))
+    return results
 
 
 def tag_files(files: Sequence[str], settings: TagSettings, *, jobs: int = 1, chunk_size: int = 16) -> Iterator[FileResult]:

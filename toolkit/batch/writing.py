@@ -9,8 +9,10 @@ from __future__ import annotations
 import io
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Callable, Iterable, Sequence
 
+from toolkit.atomic import sweep_litter
 from toolkit.batch.output import format_records, records
 from toolkit.batch.progress import BatchProgress
 from toolkit.batch.resume import JournalError, ResumeJournal, run_fingerprint
@@ -131,9 +133,11 @@ def write_batch_to_file(
     journal = ResumeJournal(output, fingerprint)
     if journal.exists() and not (resume or force):
         raise JournalError(
-            f"{journal.folder}: an interrupted run's journal is here: add --resume to finish it, or --force to start over"
+            f"{journal.folder}: another run is writing this output, or an interrupted run's journal is here: "
+            "add --resume to finish it, or --force to start over"
         )
-    journal.open(resume=resume)
+    sweep_litter(Path(output))  # temporaries of an earlier run that was killed (never a journal)
+    journal.open(resume=resume, force=force)
     try:
         counts = write_batch(
             files, tag_remaining, format_result=format_result, journal=journal, report_error=report_error, progress_shown=progress_shown

@@ -115,24 +115,18 @@ class Selection:
 
 
 def select_files(paths: Sequence[str], pattern: str) -> Selection:
-    """Files named directly, and files under folders (recursively) matching ``pattern``.
+    """Files named directly, and files under folders (recursively) matching ``pattern`` (see
+    ``batch.tagging.find_files``: anything that is not a folder is taken, so the reader names what
+    it cannot read), plus the folders where nothing matched, for a warning."""
+    from toolkit.batch.tagging import find_files
 
-    Unlike a plain existence check, a name given directly is kept even when it
-    is a directory or unreadable, so the reader reports it by name and the
-    batch goes on; only names that do not exist at all are missing.
-    """
     selection = Selection()
     for name in paths:
-        path = Path(name)
-        if name != "-" and path.is_dir():
-            found = sorted(str(p) for p in path.rglob(pattern) if p.is_file())
-            if not found:
-                selection.empty_folders.append(name)
-            selection.files.extend(found)
-        elif name == "-" or os.path.lexists(name):
-            selection.files.append(name)
-        else:
-            selection.missing.append(f"{name}: no such file or folder")
+        found, missing = find_files([name], pattern)
+        if not found and not missing and name != "-":
+            selection.empty_folders.append(name)
+        selection.files.extend(found)
+        selection.missing.extend(result.error for result in missing)
     return selection
 
 
@@ -146,16 +140,15 @@ def report_selection(program: str, selection: Selection, pattern: str) -> None:
 
 
 def refuse_existing_output(program: str, output: str | None, force: bool) -> None:
-    """Usage error (exit 2) for an ``-o`` that exists without ``--force`` or whose folder is missing."""
+    """Usage error (exit 2) for an ``-o`` that exists without ``--force``, or whose folder is missing or not writable."""
     if not output:
         return
-    target = Path(output)
-    if target.exists() and not force:
-        error_line(program, f"{output}: already exists (use --force to replace it)")
-        sys.exit(EXIT_USAGE)
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        error_line(program, f"{output}: folder {parent} does not exist")
+    from toolkit.batch.output import OutputError, check_output_target
+
+    try:
+        check_output_target(output, force=force)
+    except OutputError as error:
+        error_line(program, str(error))
         sys.exit(EXIT_USAGE)
 
 

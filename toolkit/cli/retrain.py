@@ -74,6 +74,7 @@ def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, schedu
     from toolkit.themes.training import (
         LabelledDataError,
         TrainingOptions,
+        check_labels_vary,
         load_records,
         train_model,
     )
@@ -88,6 +89,7 @@ def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, schedu
     started = time.perf_counter()
     try:
         records = [record for path in labelled for record in load_records(path)]
+        check_labels_vary(records)
     except LabelledDataError as error:
         error_line("retrain", str(error))
         sys.exit(EXIT_SOME_FAILED)

@@ -155,6 +155,11 @@ def tag_command(
     except ModelError as error:
         error_line("tag", str(error))
         sys.exit(EXIT_MODEL)
+    except BrokenPipeError:
+        raise  # a reader that closed the pipe: a quiet exit (ToolkitCommand)
+    except OSError as error:  # a full disk, a file system gone read-only: what was finished stays for --resume
+        error_line("tag", f"{output or 'standard output'}: cannot be written ({error.strerror or error}); free space and rerun with --resume")
+        sys.exit(EXIT_SOME_FAILED)
     if output:
         honour_umask(output)
     failed += len(counts.failures)

@@ -2,6 +2,18 @@
 
 Every command goes through :meth:`TextPipeline.document`; nothing downstream
 re-reads or re-cleans.
+
+Caps that keep the cost of a document linear in its size: a line longer than
+MAX_PARAGRAPH_CHARS characters (a report with no line breaks, a log) is cut
+into paragraphs of at most that many characters at sentence ends, and a
+sentence longer than that is cut hard, so no later step (segmentation,
+features, sentence ranking) ever sees a giant paragraph or sentence.  A
+document longer than MAX_SECTION_CHARS is tagged in sections of about that
+size (:func:`sections`), each read as a document of its own (context,
+whole-document features, score smoothing): whole-document features are
+repeated for every paragraph, so one giant document would cost paragraphs x
+vocabulary.  The longest report of the corpus is 16,000 characters: real
+reports are never cut.
 """
 
 from __future__ import annotations
@@ -15,14 +27,20 @@ from toolkit.text.cleaning import (
     is_boilerplate,
     remove_artifacts,
     strip_inline_bylines,
+    strip_link_marker,
 )
-from toolkit.text.reading import decode
+from toolkit.text.reading import ReadError, decode
 from toolkit.text.splitting import looks_like_heading, split_lines, split_sentences
 from toolkit.text.words import Segmenter
 
 TEXT = "text"
 HEADING = "heading"
 BOILERPLATE = "boilerplate"
+
+# Longest paragraph (and sentence) any later step sees; the longest line of the corpus is under 5,000.
+MAX_PARAGRAPH_CHARS = 5000
+# Longest stretch of a document read as one document when tagging (about 3x the corpus's longest report).
+MAX_SECTION_CHARS = 50_000
 
 
 @dataclass(frozen=True)
@@ -80,12 +98,25 @@ class TextPipeline:
     def document(self, text: str | bytes, *, source: str = "<text>", encoding: str | None = None) -> Document:
         if isinstance(text, bytes):
             text = decode(text, encoding=encoding, source=source)
+        lines = [
+            (number, piece)
+            for number, raw_line in enumerate(split_lines(remove_artifacts(text)), start=1)
+            for piece in cut_long_line(raw_line.strip())
+        ]
+        document = Document(tuple(self._paragraphs(lines, keep_teasers=False)), source=source)
+        if not has_text(document) and any(strip_link_marker(line) for _, line in lines):
+            # A report that is a single headline teaser (…【詳細】): its text is the article.
+            document = Document(tuple(self._paragraphs(lines, keep_teasers=True)), source=source)
+        return document
+
+    def _paragraphs(self, lines: list[tuple[int, str]], *, keep_teasers: bool) -> list[Paragraph]:
         paragraphs: list[Paragraph] = []
         sentence_count = 0
-        for line_number, raw_line in enumerate(split_lines(remove_artifacts(text)), start=1):
-            line = raw_line.strip()
+        for line_number, line in lines:
             if not line:
                 continue
+            if keep_teasers:
+                line = strip_link_marker(line) or line
             analysis = analysis_form(line, self.to_simplified)
             if is_boilerplate(analysis):
                 kind = BOILERPLATE
@@ -110,10 +141,66 @@ class TextPipeline:
                 )
                 sentence_count += 1
             paragraphs.append(Paragraph(line, analysis, index, line_number, kind, tuple(sentences)))
-        return Document(tuple(paragraphs), source=source)
+        return paragraphs
 
     def words(self, analysis_text: str) -> list[str]:
         return self.segmenter.words(analysis_text)
+
+
+def cut_long_line(line: str, limit: int = MAX_PARAGRAPH_CHARS) -> list[str]:
+    """A line as paragraphs of at most ``limit`` characters: cut after sentence ends, hard when a
+    sentence alone is longer.  Lines within the limit come back unchanged."""
+    if len(line) <= limit:
+        return [line]
+    pieces: list[str] = []
+    current = ""
+    for sentence in split_sentences(line):
+        while len(sentence) > limit:  # no sentence end for `limit` characters: cut hard
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(sentence[:limit])
+            sentence = sentence[limit:]
+        if len(current) + len(sentence) > limit:
+            pieces.append(current)
+            current = ""
+        current += sentence
+    if current:
+        pieces.append(current)
+    return [piece for piece in (p.strip() for p in pieces) if piece]
+
+
+def sections(document: Document, max_chars: int = MAX_SECTION_CHARS) -> list[Document]:
+    """The document as consecutive parts of at most ``max_chars`` characters (cut between
+    paragraphs; paragraphs and sentences keep their numbers and lines).  Most documents are one part."""
+    if sum(len(p.text) for p in document.paragraphs) <= max_chars:
+        return [document]
+    parts: list[Document] = []
+    current: list[Paragraph] = []
+    size = 0
+    for paragraph in document.paragraphs:
+        if current and size + len(paragraph.text) > max_chars:
+            parts.append(Document(tuple(current), source=document.source))
+            current, size = [], 0
+        current.append(paragraph)
+        size += len(paragraph.text)
+    if current:
+        parts.append(Document(tuple(current), source=document.source))
+    return parts
+
+
+def has_text(document: Document) -> bool:
+    """True when the document has a paragraph of article text or a heading (not only boilerplate)."""
+    return any(p.kind != BOILERPLATE and p.sentences for p in document.paragraphs)
+
+
+def require_text(document: Document) -> Document:
+    """The document, or :class:`ReadError` ("no text") when nothing but boilerplate is left:
+    an empty file must be an error for that file, not an empty summary."""
+    if not has_text(document):
+        reason = "no text (empty file)" if not document.paragraphs else "no text (nothing but boilerplate after cleaning)"
+        raise ReadError(document.source, reason)
+    return document
 
 
 @cache

@@ -8,7 +8,12 @@ chooses among the legacy Chinese encodings.
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 import re
+import stat
+import sys
+import unicodedata
 from pathlib import Path
 
 # Encodings charset-normalizer may choose from when the bytes are not UTF-8.
@@ -23,13 +28,57 @@ _BOMS = (
 )
 
 
+# Largest input read: far above any real report (the corpus's largest is under 1 MB), low enough
+# that a runaway input (/dev/zero, a log, a disk image) is refused before it exhausts memory.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+
 class ReadError(Exception):
     """A file that cannot be read as text.  ``str(error)`` is a one-line message."""
 
     def __init__(self, source: str, reason: str) -> None:
+        source = display_name(source)
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+
+def display_name(path: str | bytes | os.PathLike) -> str:
+    """A file name made safe for a one-line message, whatever its bytes.
+
+    Bytes that are not UTF-8 (surrogate-escaped by the OS layer) become
+    ``\\xNN``; newlines, other control characters and line separators become
+    their escapes, so a name can neither split an error line nor fail to print.
+    """
+    name = os.fsdecode(path) if isinstance(path, (bytes, os.PathLike)) else str(path)
+    if name.isprintable():
+        return name
+    escaped = []
+    for ch in name:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:  # a raw byte that was not valid UTF-8
+            escaped.append(f"\\x{code - 0xDC00:02x}")
+        elif unicodedata.category(ch) in ("Cc", "Cs", "Cf", "Zl", "Zp"):  # controls, invisibles, line breaks
+            escaped.append(ch.encode("unicode_escape", "backslashreplace").decode("ascii"))
+        else:
+            escaped.append(ch)
+    return "".join(escaped)
+
+
+def check_encoding(name: str) -> str:
+    """The codec's canonical name, or ``ValueError`` when ``name`` is not a bytes-to-text encoding.
+
+    Python also registers str-to-str and bytes-to-bytes codecs (rot13, hex,
+    base64, zlib): decoding a file with one gives a traceback or garbage.
+    """
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, TypeError, ValueError):
+        raise ValueError(f"unknown encoding {name!r}") from None
+    # The same flag str.encode/bytes.decode use to refuse such codecs.
+    if not getattr(info, "_is_text_encoding", True):
+        raise ValueError(f"{name!r} is not a text encoding (it is a {info.name} transform)")
+    return info.name
 
 
 def decode(data: bytes, *, encoding: str | None = None, source: str = "<input>") -> str:
@@ -40,38 +89,93 @@ def decode(data: bytes, *, encoding: str | None = None, source: str = "<input>")
     """
     if encoding is not None:
         try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise ReadError(source, f"unknown encoding {encoding!r}") from None
+            check_encoding(encoding)
+        except ValueError as error:
+            raise ReadError(source, str(error)) from None
         try:
             return _check_text(data.decode(encoding), source)
         except UnicodeDecodeError as error:
             raise ReadError(source, f"not valid {encoding} at byte {error.start}") from None
+        except (UnicodeError, ValueError, TypeError) as error:  # codecs such as idna fail otherwise
+            raise ReadError(source, f"cannot be decoded as {encoding} ({error})") from None
     return _check_text(_detect_and_decode(data, source), source)
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """The bytes of a file (``"-"`` is standard input); errors become :class:`ReadError`."""
-    source = str(path)
+def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file (``"-"`` is standard input), at most ``max_bytes`` of them.
+
+    Errors become :class:`ReadError`: FIFOs, devices, sockets and folders are
+    refused without reading (a FIFO would block, /dev/zero never ends), a
+    file over ``max_bytes`` is refused from its size alone.
+    """
+    source = os.fsdecode(path) if isinstance(path, (bytes, os.PathLike)) else str(path)
+    if source == "-":
+        return _read_capped(sys.stdin.buffer, max_bytes, "standard input")
     try:
-        if source == "-":
-            import sys
-
-            return sys.stdin.buffer.read()
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ReadError(source, "no such file") from None
-    except IsADirectoryError:
-        raise ReadError(source, "is a directory") from None
-    except PermissionError:
-        raise ReadError(source, "permission denied") from None
+        # O_NONBLOCK: opening a FIFO with no writer must not hang; fstat then refuses it.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
-        raise ReadError(source, error.strerror or "cannot be read") from None
+        raise ReadError(source, _os_reason(error)) from None
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError(source, f"{_file_kind(info.st_mode)}, not a regular file")
+        if info.st_size > max_bytes:
+            raise ReadError(source, f"{info.st_size:,} bytes: over the {_size(max_bytes)} input cap")
+        try:
+            return _read_capped(handle, max_bytes, source)
+        except OSError as error:
+            raise ReadError(source, _os_reason(error)) from None
 
 
-def read_text(path: str | Path, *, encoding: str | None = None) -> str:
+def _read_capped(handle, max_bytes: int, source: str) -> bytes:
+    """Read to the end, refusing input that grows past ``max_bytes`` (stdin, a file being written)."""
+    chunks, total = [], 0
+    while True:
+        chunk = handle.read(min(1 << 20, max_bytes + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > max_bytes:
+            raise ReadError(source, f"over the {_size(max_bytes)} input cap")
+
+
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MiB" if n >= 1024 * 1024 and n % (1024 * 1024) == 0 else f"{n:,} bytes"
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "is a directory"
+    if stat.S_ISFIFO(mode):
+        return "is a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device"
+    if stat.S_ISSOCK(mode):
+        return "is a socket"
+    return "is a special file"
+
+
+_OS_REASONS = {
+    errno.ENOENT: "no such file",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ELOOP: "too many levels of symbolic links (a symlink loop?)",
+    errno.EISDIR: "is a directory",
+    errno.ENOTDIR: "a part of the path is not a directory",
+    errno.ENAMETOOLONG: "file name too long",
+    errno.ENXIO: "no such device (a socket or an unconnected device?)",
+}
+
+
+def _os_reason(error: OSError) -> str:
+    return _OS_REASONS.get(error.errno) or (error.strerror or "cannot be read").lower()
+
+
+def read_text(path: str | Path, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Read a file (``"-"`` is standard input) and decode it."""
-    return decode(read_bytes(path), encoding=encoding, source=str(path))
+    return decode(read_bytes(path, max_bytes=max_bytes), encoding=encoding, source=os.fsdecode(path))
 
 
 def _detect_and_decode(data: bytes, source: str) -> str:

@@ -24,9 +24,12 @@ from typing import Sequence
 import numpy as np
 
 from toolkit.modelfiles import (
+    MODEL_JSON,
     ModelError,
+    check_theme_model,
     default_theme_model_path,
     find_pickles,
+    read_manifest,
     read_model_folder,
     write_model_folder,
 )
@@ -451,31 +454,36 @@ class ThemeModel:
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, trust: bool = False) -> "ThemeModel":
+        """A model folder of plain data, validated before use (:class:`ModelError` names the file).
+
+        A folder with ``model.json`` is always loaded as plain data, even with
+        ``trust`` and whatever else lies in it: trust only lets a pickle in when
+        there is no plain-data model to load.
+        """
         path = Path(path) if path is not None else default_theme_model_path()
         if not path.exists():
             raise ModelError(f"{path}: no such model")
-        pickles = find_pickles(path)
-        if pickles:
-            if not trust:
-                raise ModelError(
-                    f"{pickles[0]}: pickle/joblib model files can run code when loaded; "
-                    "refusing (pass --trust-model / trust=True only for files you trust)"
-                )
-            return cls._load_pickle(pickles[0])
+        if not (path.is_dir() and (path / MODEL_JSON).is_file()):
+            pickles = find_pickles(path)
+            if pickles:
+                if not trust:
+                    raise ModelError(
+                        f"{pickles[0]}: pickle/joblib model files can run code when loaded; "
+                        "refusing (pass --trust-model / trust=True only for files you trust)"
+                    )
+                return cls._load_pickle(pickles[0])
         description, arrays = read_model_folder(path)
         if description.get("format_version") not in (1, 2, 3, FORMAT_VERSION):
-            raise ModelError(f"{path}: unsupported model format {description.get('format_version')!r}")
-        manifest = {}
-        manifest_file = path / "manifest.json"
-        if manifest_file.is_file():
-            import json
-
-            manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+            raise ModelError(f"{path / MODEL_JSON}: unsupported model format {description.get('format_version')!r}")
+        check_theme_model(path, description, arrays)
+        manifest = read_manifest(path)
         try:
             features, weights = feature_tables_from_files(description, arrays), ThemeWeights.from_arrays(arrays)
             labels, thresholds = description["labels"], np.array(description["thresholds"])
         except KeyError as error:
             raise ModelError(f"{path}: damaged model files (no {error.args[0]!r})") from None
+        except (TypeError, ValueError) as error:  # settings of the wrong type or shape
+            raise ModelError(f"{path / MODEL_JSON}: damaged model files ({' '.join(str(error).split())})") from None
         blend = description.get("score_smoothing", {})  # none before format 3
         smoothing = ScoreSmoothing(float(blend.get("neighbours", 0)), float(blend.get("document", 0)))
         return cls(labels, features, weights, thresholds, manifest, smoothing=smoothing)

@@ -109,15 +109,11 @@ def load_records(path: str | Path) -> list[dict]:
     ``group`` (the document, for grouped cross-validation) and ``line``.
     Raises :class:`LabelledDataError` naming the first bad line.
     """
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise LabelledDataError(f"{path}: {error.strerror or 'cannot be read'}") from None
-    from toolkit.text.reading import ReadError, decode
+    from toolkit.text.reading import ReadError, read_text
 
-    try:
-        text = decode(raw, source=str(path))
+    path = Path(path)
+    try:  # the bounded reader: FIFOs, devices and files over its cap are refused by name
+        text = read_text(path)
     except ReadError as error:
         raise LabelledDataError(str(error)) from None
     if path.suffix.lower() == ".csv":
@@ -130,6 +126,21 @@ def load_records(path: str | Path) -> list[dict]:
     return records
 
 
+def check_labels_vary(records: Sequence[dict]) -> None:
+    """Refuse data a model cannot learn from: every paragraph with the same label (or a label on
+    every paragraph) leaves nothing to tell apart, and cross-validation would report F1 1.000."""
+    if not records:
+        raise LabelledDataError("no labelled paragraphs")
+    classes = {tuple(r["labels"]) for r in records}
+    everywhere = set(records[0]["labels"]).intersection(*(r["labels"] for r in records[1:])) - {OTHER}
+    if len(classes) < 2 or everywhere:
+        which = ", ".join(sorted(everywhere or set(records[0]["labels"])))
+        raise LabelledDataError(
+            f"every paragraph is labelled {which!r}: nothing to tell apart "
+            f"(add paragraphs without it, e.g. labelled '{OTHER}')"
+        )
+
+
 def _jsonl_rows(text: str, path: Path):
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -138,6 +149,8 @@ def _jsonl_rows(text: str, path: Path):
             row = json.loads(line)
         except json.JSONDecodeError as error:
             raise LabelledDataError(f"{path}:{number}: not valid JSON ({error.msg})") from None
+        except RecursionError:  # json's C parser recurses once per nesting level
+            raise LabelledDataError(f"{path}:{number}: JSON nested too deeply") from None
         if not isinstance(row, dict):
             raise LabelledDataError(f"{path}:{number}: expected a JSON object with 'text' and 'labels'")
         yield number, row
@@ -147,7 +160,13 @@ def _csv_rows(text: str, path: Path):
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or "text" not in reader.fieldnames or "labels" not in reader.fieldnames:
         raise LabelledDataError(f"{path}:1: CSV needs 'text' and 'labels' columns")
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:  # a field over csv.field_size_limit() (128 KiB), a stray NUL...
+            raise LabelledDataError(f"{path}:{reader.line_num + 1}: bad CSV ({error})") from None
         yield reader.line_num, row
 
 
