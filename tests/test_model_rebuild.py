@@ -13,8 +13,14 @@ What is exact and what is not, on any machine:
   SkylakeX, Zen ...), so probabilities differ in their last digits, and a
   threshold that sits on a flat stretch of its F1 curve can move to a
   neighbouring grid point (0.01 apart).  Those moves change F1 in the
-  fourth decimal.  The tolerances below are several times the largest
-  differences measured between kernels (see README, "Theme model").
+  fourth decimal of micro F1; a small theme's F1 moves more, because each
+  fold's thresholds are tuned on the others.  Measured: the shipped model
+  was built on OpenBLAS's SkylakeX kernel; with OPENBLAS_CORETYPE=Haswell
+  the same command gives micro 0.80178 (shipped 0.80159), macro 0.76217
+  (0.76077), thresholds moved by at most 0.02 (reopening, sanitation,
+  supplies) and per-theme F1 by at most 0.018 (publicity, 528 paragraphs).
+  The tolerances below are wider than those differences, and far narrower
+  than any real change in the model or its data would make.
 """
 
 import json
@@ -29,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LABELS = sorted((ROOT / "data" / "labels").glob("*.jsonl"))
 
 AVERAGE_F1_TOLERANCE = 0.003  # micro and macro F1
-LABEL_F1_TOLERANCE = 0.01  # each theme's F1 (a few hundred to a few thousand paragraphs)
+LABEL_F1_TOLERANCE = 0.03  # each theme's F1 (a few hundred to a few thousand paragraphs)
 THRESHOLD_TOLERANCE = 0.05  # each theme's tuned threshold, on a 0.01 grid
 
 
