@@ -49,3 +49,18 @@ def load_model_or_exit(program: str, path, trust: bool, *, cached: bool = False)
         sys.exit(EXIT_MODEL)
 
 
+
+
+def feature_blocks(ctx, param, value):
+    """``--features word,char``: a tuple of block names, checked; None when not given."""
+    if value is None:
+        return None
+    from toolkit.themes.model import FeatureSpace
+
+    blocks = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [b for b in blocks if b not in FeatureSpace.BLOCKS]
+    if unknown or not blocks:
+        raise click.BadParameter(f"{unknown[0] if unknown else value!r} is not a feature block (choose from {','.join(FeatureSpace.BLOCKS)})")
+    if "word" not in blocks:
+        raise click.BadParameter("the 'word' block is always used: include it")
+    return blocks

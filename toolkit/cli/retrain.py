@@ -12,6 +12,7 @@ from toolkit.cli.common import (
     EXIT_MODEL,
     EXIT_SOME_FAILED,
     error_line,
+    feature_blocks,
     positive,
 )
 
@@ -27,7 +28,13 @@ from toolkit.cli.common import (
     help="Worker processes for the folds and the final model (the model does not depend on it).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json):
+@click.option(
+    "--features", callback=feature_blocks,
+    help="Feature blocks, comma-separated, among word,char,context,document (default: every block the records can feed).",
+)
+@click.option("--text-field", default="text", show_default=True, help="The field (JSONL) or column (CSV) holding the text.")
+@click.option("--test", "test_file", type=click.Path(dir_okay=False), help="Also score the model on this labelled file (never trained on).")
+def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, features, text_field, test_file):
     """Train a theme model on labelled paragraphs and report how good it is.
 
     LABELLED files are JSONL or CSV with `text` and `labels` (a list or a
@@ -50,18 +57,28 @@ def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json):
         error_line("retrain", f"{out_dir}: already exists (use --force to replace it)")
         sys.exit(EXIT_MODEL)
     try:
-        records = [record for path in labelled for record in load_records(path)]
+        records = [record for path in labelled for record in load_records(path, text_field=text_field)]
+        test_records = load_records(test_file, text_field=text_field) if test_file else None
     except LabelledDataError as error:
         error_line("retrain", str(error))
         sys.exit(EXIT_SOME_FAILED)
-    options = TrainingOptions(folds=folds, seed=seed)
+    options = TrainingOptions(folds=folds, seed=seed, features=features)
     extra = {"command": "retrain " + " ".join(labelled) + f" --out {out_dir}", "training_files": list(labelled)}
     try:
         model, report = train_model(records, options=options, progress=lambda m: click.echo(f"retrain: {m}", err=True), extra_manifest=extra, jobs=jobs)
     except LabelledDataError as error:
         error_line("retrain", str(error))
         sys.exit(EXIT_SOME_FAILED)
-    click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if as_json else report.table())
+    if test_records is None:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if as_json else report.table())
+    else:
+        from toolkit.batch.evaluation import evaluate_model
+
+        evaluation = evaluate_model(model, test_records, source=test_file)
+        if as_json:  # one JSON document: the cross-validation report and the test scores
+            click.echo(json.dumps({"cross_validation": report.to_json(), "test": evaluation.to_json()}, ensure_ascii=False, indent=2))
+        else:
+            click.echo(report.table() + "\n\n" + evaluation.table())
     try:
         model.save(out_dir, force=force)
     except (ModelError, OSError) as error:

@@ -30,7 +30,9 @@ from toolkit.cli.common import (
 @click.option("--min-score", type=click.FloatRange(0, 1), help="Drop themes scoring below this probability.")
 @click.option("--explain", is_flag=True, help="For each theme, the terms of the paragraph that drove it.")
 @click.option("--encoding", help="Read the files in this encoding instead of detecting it.")
-def tag_command(paths, output, force, fmt, pattern, model, trust_model, jobs, top_k, min_score, explain, encoding):
+@click.option("--text-field", help="PATHS are JSONL records: tag the text of this field of each (one paragraph per record).")
+@click.option("--text-column", help="PATHS are CSV records: tag the text of this column of each row.")
+def tag_command(paths, output, force, fmt, pattern, model, trust_model, jobs, top_k, min_score, explain, encoding, text_field, text_column):
     """Tag every paragraph of each report with its themes and scores.
 
     PATHS are files or folders (searched recursively with --glob).  One
@@ -46,7 +48,14 @@ def tag_command(paths, output, force, fmt, pattern, model, trust_model, jobs, to
     if output and Path(output).exists() and not force:
         error_line("tag", f"{output}: already exists (use --force to replace it)")
         sys.exit(EXIT_USAGE)
-    load_model_or_exit("tag", model, trust_model, cached=True)  # fail fast, before any file is read
+    theme_model = load_model_or_exit("tag", model, trust_model, cached=True)  # fail fast, before any file is read
+    if text_field or text_column:
+        from toolkit.cli.tag_records import tag_records_files
+
+        if fmt == "table" or explain or encoding or jobs > 1:
+            error_line("tag", "records (--text-field/--text-column) are written as jsonl or csv, without --explain, --encoding or -j")
+            sys.exit(EXIT_USAGE)
+        sys.exit(tag_records_files(theme_model, paths, text_field or text_column, fmt, output, top_k, min_score))
     files, failures = find_files(paths, pattern)
     for failure in failures:
         error_line("tag", failure.error)

@@ -325,7 +325,10 @@ class ThemeModel:
         manifest: dict | None = None,
         pipeline: TextPipeline | None = None,
         smoothing: ScoreSmoothing = ScoreSmoothing(),
+        *,
+        single_label: bool = False,  # trained on one label per record: each text gets its best label
     ) -> None:
+        self.single_label = single_label
         self.labels = list(labels)
         self.features = features
         self.weights = weights
@@ -347,6 +350,8 @@ class ThemeModel:
         return self.features.transform(inputs)
 
     def decide(self, probabilities: np.ndarray) -> list[tuple[str, ...]]:
+        if self.single_label:
+            return [(self.labels[i],) for i in np.argmax(probabilities, axis=1)]
         decisions = []
         for row in probabilities:
             passing = [i for i in np.argsort(-row, kind="stable") if row[i] >= self.thresholds[i]]
@@ -450,6 +455,7 @@ class ThemeModel:
             "labels": self.labels,
             "thresholds": [round(float(t), 4) for t in self.thresholds],
             "score_smoothing": {"neighbours": self.smoothing.neighbours, "document": self.smoothing.document},
+            **({"single_label": True} if self.single_label else {}),
             **description,
         }
         arrays |= self.weights.arrays()
@@ -484,7 +490,7 @@ class ThemeModel:
             raise ModelError(f"{path}: damaged model files (no {error.args[0]!r})") from None
         blend = description.get("score_smoothing", {})  # none before format 3
         smoothing = ScoreSmoothing(float(blend.get("neighbours", 0)), float(blend.get("document", 0)))
-        return cls(labels, features, weights, thresholds, manifest, smoothing=smoothing)
+        return cls(labels, features, weights, thresholds, manifest, smoothing=smoothing, single_label=bool(description.get("single_label", False)))
 
     @staticmethod
     def _load_pickle(path: Path) -> "ThemeModel":
