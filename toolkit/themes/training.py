@@ -15,6 +15,7 @@ import csv
 import hashlib
 import io
 import json
+import sys
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -617,7 +618,7 @@ def train_model(
 
     def stage(message: str) -> None:
         if progress:
-            progress(f"{message} [{time.perf_counter() - started:.0f} s]")
+            progress(f"{message} [{time.perf_counter() - started:.0f} s{_peak_memory()}]")
 
     blocks, left_out = usable_blocks(records, options)
     options = options.with_blocks(blocks)
@@ -657,6 +658,40 @@ def train_model(
     model = ThemeModel(prepared.labels, features, weights, thresholds, manifest, pipeline, options.smoothing(), single_label=single_label)
     stage("done")
     return model, report
+
+
+def _peak_memory() -> str:
+    """", peak memory N MiB" of this process (and of finished workers), where the platform says it."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return ""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+    text = f", peak memory {own * 1024 / scale / 1024:,.0f} MiB"
+    return text + (f" (a worker: {workers * 1024 / scale / 1024:,.0f} MiB)" if workers else "")
+
+
+def fit_model(
+    records: Sequence[dict], *, options: TrainingOptions = TrainingOptions(), pipeline: TextPipeline | None = None
+) -> ThemeModel:
+    """A model fitted on all ``records`` without cross-validation (benchmarks, or data too large to fit six times).
+
+    Thresholds are 0.5 (none are tuned without out-of-fold predictions); single-label data is
+    predicted as the best label, as by :func:`train_model`.
+    """
+    pipeline = pipeline or default_pipeline()
+    records = list(records)
+    blocks, left_out = usable_blocks(records, options)
+    options = options.with_blocks(blocks)
+    prepared = prepare(records, pipeline, blocks)
+    features, weights = _fit(prepared, np.arange(len(records)), options)
+    thresholds = np.full(len(prepared.labels), 0.5)
+    manifest = {"labels": prepared.labels, "features": {"blocks": blocks, "left_out": left_out}, "options": asdict(options)}
+    return ThemeModel(
+        prepared.labels, features, weights, thresholds, manifest, pipeline, options.smoothing(), single_label=is_single_label(records)
+    )
 
 
 def _manifest(records: Sequence[dict], report: TrainingReport, extra: dict | None) -> dict:
