@@ -277,3 +277,19 @@ def test_retrain_test_option_scores_the_test_file(tmp_path):
     both = json.loads(result.stdout)
     assert both["cross_validation"]["single_label"] and both["test"]["n_records"] == 60
     assert both["test"]["accuracy"] > 0.6
+
+
+def test_single_label_data_gets_its_own_options_and_the_shipped_data_keeps_the_defaults():
+    from toolkit.themes.training import default_options, fit_model
+
+    assert default_options(load_records(ROOT / "data" / "labels" / "paragraphs.jsonl")) == TrainingOptions()
+    headlines = [{"text": r["text"], "labels": [r["label"]]} for r in _headlines("dev", 60)]
+    assert default_options(headlines) == TrainingOptions.for_single_label()
+    assert TrainingOptions.for_single_label().C < TrainingOptions().C
+    model = fit_model(headlines)  # no cross-validation: the bench's and large data's path
+    assert model.single_label and list(model.features.vectorisers) == ["word", "char"]
+    test = _headlines("test", 30)
+    from toolkit.batch.records import tag_texts
+
+    labels, _ = tag_texts(model, [r["text"] for r in test])
+    assert sum(l == (r["label"],) for l, r in zip(labels, test)) / len(test) > 0.75

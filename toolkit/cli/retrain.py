@@ -49,6 +49,7 @@ def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, featur
     from toolkit.themes.training import (
         LabelledDataError,
         TrainingOptions,
+        is_single_label,
         load_records,
         train_model,
     )
@@ -62,7 +63,9 @@ def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, featur
     except LabelledDataError as error:
         error_line("retrain", str(error))
         sys.exit(EXIT_SOME_FAILED)
-    options = TrainingOptions(folds=folds, seed=seed, features=features)
+    # Single-label data (one label per record, as headline sets have) gets the options chosen for it.
+    choose = TrainingOptions.for_single_label if is_single_label(records) else TrainingOptions
+    options = choose(folds=folds, seed=seed, features=features)
     extra = {"command": "retrain " + " ".join(labelled) + f" --out {out_dir}", "training_files": list(labelled)}
     try:
         model, report = train_model(records, options=options, progress=lambda m: click.echo(f"retrain: {m}", err=True), extra_manifest=extra, jobs=jobs)

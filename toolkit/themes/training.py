@@ -72,6 +72,20 @@ class TrainingOptions:
     def smoothing(self) -> ScoreSmoothing:
         return ScoreSmoothing(self.neighbour_smoothing, self.document_smoothing)
 
+    @classmethod
+    def for_single_label(cls, **changes) -> "TrainingOptions":
+        """The options for single-label data (one label per record: headlines, the public benchmarks).
+
+        C 4 instead of 16 for the per-label regressions: liblinear converges about six times
+        faster, at the same accuracy on 8,000 THUCNews dev headlines scored on the other 2,000
+        (0.848 vs 0.847; never tuned on the test rows), which is what lets a few hundred thousand
+        records train.  Tried there and not kept (within noise in 5-fold cross-validation on the
+        10,000 dev rows, 0.859 vs 0.857, at 2.6 times the time): n-grams seen once (min_df 1) and a
+        multinomial naive Bayes multiplied into the softmax.  The shipped themes are multi-label
+        and keep the defaults.
+        """
+        return replace(cls(C=4.0), **changes)
+
     def with_blocks(self, blocks: Sequence[str]) -> "TrainingOptions":
         """These options with the blocks not in ``blocks`` switched off (FeatureSpace.active_blocks reads the settings)."""
         return replace(
@@ -87,6 +101,11 @@ _MISSING_FOR_BLOCK = {
     "context": "no record has both 'file' and 'line' (title, heading and neighbours are unknown)",
     "document": "no record has 'file' (the document is unknown)",
 }
+
+
+def default_options(records: Sequence[dict]) -> TrainingOptions:
+    """The options for these records when none are given: single-label data has its own."""
+    return TrainingOptions.for_single_label() if is_single_label(records) else TrainingOptions()
 
 
 def usable_blocks(records: Sequence[dict], options: TrainingOptions) -> tuple[list[str], dict[str, str]]:
@@ -576,10 +595,11 @@ def fold_predictions(out_of_fold: np.ndarray, fold_of: np.ndarray, targets: np.n
 
 
 def cross_validated_predictions(
-    records: Sequence[dict], *, options: TrainingOptions = TrainingOptions(), pipeline: TextPipeline | None = None, jobs: int = 1
+    records: Sequence[dict], *, options: TrainingOptions | None = None, pipeline: TextPipeline | None = None, jobs: int = 1
 ) -> tuple[Prepared, np.ndarray]:
     """The prepared records and their grouped cross-validation predictions, as ``train_model`` scores them."""
     records = list(records)
+    options = options or default_options(records)
     blocks, _ = usable_blocks(records, options)
     options = options.with_blocks(blocks)
     prepared = prepare(records, pipeline or default_pipeline(), blocks)
@@ -599,7 +619,7 @@ def best_label_predictions(probabilities: np.ndarray) -> np.ndarray:
 def train_model(
     records: Sequence[dict],
     *,
-    options: TrainingOptions = TrainingOptions(),
+    options: TrainingOptions | None = None,
     pipeline: TextPipeline | None = None,
     progress: Callable[[str], None] | None = None,
     extra_manifest: dict | None = None,
@@ -608,12 +628,13 @@ def train_model(
     """Cross-validate, then train on everything.  Returns the model and its report.
 
     ``jobs`` worker processes fit the folds and the final model side by side;
-    the result does not depend on it.
+    the result does not depend on it.  Without ``options``, :func:`default_options` for the records.
     """
     import time
 
     pipeline = pipeline or default_pipeline()
     records = list(records)
+    options = options or default_options(records)
     started = time.perf_counter()
 
     def stage(message: str) -> None:
@@ -674,7 +695,7 @@ def _peak_memory() -> str:
 
 
 def fit_model(
-    records: Sequence[dict], *, options: TrainingOptions = TrainingOptions(), pipeline: TextPipeline | None = None
+    records: Sequence[dict], *, options: TrainingOptions | None = None, pipeline: TextPipeline | None = None
 ) -> ThemeModel:
     """A model fitted on all ``records`` without cross-validation (benchmarks, or data too large to fit six times).
 
@@ -683,6 +704,7 @@ def fit_model(
     """
     pipeline = pipeline or default_pipeline()
     records = list(records)
+    options = options or default_options(records)
     blocks, left_out = usable_blocks(records, options)
     options = options.with_blocks(blocks)
     prepared = prepare(records, pipeline, blocks)
