@@ -329,10 +329,11 @@ def record_analysis_text(pipeline: TextPipeline, text: str) -> str:
             continue
         analysis = analysis_form(line, pipeline.to_simplified)
         if not is_boilerplate(analysis):
-            line = strip_inline_bylines(line)
-            if not line:
+            stripped = strip_inline_bylines(line)
+            if not stripped:
                 continue
-            analysis = analysis_form(line, pipeline.to_simplified)
+            if stripped != line:  # most lines have no byline: their analysis form is already known
+                analysis = analysis_form(stripped, pipeline.to_simplified)
         parts.append(analysis)
     return " ".join(parts)
 
