@@ -94,7 +94,7 @@ def test_a_folder_tree_to_jsonl_with_the_closing_line(reports, tmp_path, seed_pa
     by_name = {os.path.basename(r["file"]): r for r in rows}
     expected = toolkit.summarise(seed_paths["004"].read_bytes())
     assert [s["text"] for s in by_name[seed_paths["004"].name]["sentences"]] == [s.text for s in expected.sentences]
-    assert f"summarise: 5 files summarised" in result.output
+    assert "summarise: 5 files summarised" in result.output
     assert f"0 failed -> {out} in " in result.output
     assert not list(tmp_path.glob(".summaries.jsonl*"))
 

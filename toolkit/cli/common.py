@@ -309,3 +309,18 @@ class ToolkitCommand(click.Command):
                 raise
             _quiet_stdout()
             sys.exit(EXIT_CLOSED_PIPE)
+
+
+def feature_blocks(ctx, param, value):
+    """``--features word,char``: a tuple of block names, checked; None when not given."""
+    if value is None:
+        return None
+    from toolkit.themes.model import FeatureSpace
+
+    blocks = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [b for b in blocks if b not in FeatureSpace.BLOCKS]
+    if unknown or not blocks:
+        raise click.BadParameter(f"{unknown[0] if unknown else value!r} is not a feature block (choose from {','.join(FeatureSpace.BLOCKS)})")
+    if "word" not in blocks:
+        raise click.BadParameter("the 'word' block is always used: include it")
+    return blocks

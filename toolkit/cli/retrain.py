@@ -19,6 +19,7 @@ from toolkit.cli.common import (
     ToolkitCommand,
     error_line,
     honour_umask,
+    feature_blocks,
     positive,
     printable,
     version_option,
@@ -56,10 +57,16 @@ def at_least_two_folds(ctx, param, value):
     help="Worker processes for the folds and the final model (the model does not depend on it).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--features", callback=feature_blocks,
+    help="Feature blocks, comma-separated, among word,char,context,document (default: every block the records can feed).",
+)
+@click.option("--text-field", default="text", show_default=True, help="The field (JSONL) or column (CSV) holding the text.")
+@click.option("--test", "test_file", type=click.Path(dir_okay=False), help="Also score the model on this labelled file (never trained on).")
 @click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", help="Fit the folds and the final model on a Dask cluster: tcp://HOST:8786 or local[:N] (needs pip install '.[dask]'; the model is the same).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines (errors are still printed).")
 @version_option("retrain")
-def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, scheduler, quiet):
+def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, features, text_field, test_file, scheduler, quiet):
     """Train a theme model on labelled paragraphs and report how good it is.
 
     LABELLED files are JSONL or CSV with `text` and `labels` (a list or a
@@ -75,6 +82,7 @@ def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, schedu
         LabelledDataError,
         TrainingOptions,
         check_labels_vary,
+        is_single_label,
         load_records,
         train_model,
     )
@@ -88,12 +96,15 @@ def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, schedu
         sys.exit(EXIT_MODEL)
     started = time.perf_counter()
     try:
-        records = [record for path in labelled for record in load_records(path)]
+        records = [record for path in labelled for record in load_records(path, text_field=text_field)]
         check_labels_vary(records)
+        test_records = load_records(test_file, text_field=text_field) if test_file else None
     except LabelledDataError as error:
         error_line("retrain", str(error))
         sys.exit(EXIT_SOME_FAILED)
-    options = TrainingOptions(folds=folds, seed=seed)
+    # Single-label data (one label per record, as headline sets have) gets the options chosen for it.
+    choose = TrainingOptions.for_single_label if is_single_label(records) else TrainingOptions
+    options = choose(folds=folds, seed=seed, features=features)
     extra = {"command": "retrain " + " ".join(labelled) + f" --out {out_dir}", "training_files": list(labelled)}
     from contextlib import nullcontext
 
@@ -108,7 +119,16 @@ def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, schedu
     except ClusterError as error:
         error_line("retrain", str(error))
         sys.exit(EXIT_USAGE)
-    click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if as_json else report.table())
+    if test_records is None:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if as_json else report.table())
+    else:
+        from toolkit.batch.evaluation import evaluate_model
+
+        evaluation = evaluate_model(model, test_records, source=test_file)
+        if as_json:  # one JSON document: the cross-validation report and the test scores
+            click.echo(json.dumps({"cross_validation": report.to_json(), "test": evaluation.to_json()}, ensure_ascii=False, indent=2))
+        else:
+            click.echo(report.table() + "\n\n" + evaluation.table())
     try:
         model.save(out_dir, force=force)
     except (ModelError, OSError) as error:

@@ -76,11 +76,13 @@ error; 130 interrupted; 141 output closed (e.g. | head).
 @click.option("--resume", is_flag=True, help="Finish an interrupted run of the same command with -o (kill -9, power cut) from its journal .OUTPUT.resume/, without redoing finished files.")
 @click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", help="Run on a Dask cluster: tcp://HOST:8786, or local[:N] for N local worker processes (default from DASK_SCHEDULER_ADDRESS; needs pip install '.[dask]').")
 @click.option("--ship-model", is_flag=True, help="With --scheduler: send the model's files to each worker once, for workers that cannot read the model's path.")
+@click.option("--text-field", help="PATHS are JSONL records: tag the text of this field of each (one paragraph per record).")
+@click.option("--text-column", help="PATHS are CSV records: tag the text of this column of each row.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, loading or closing line (errors are still printed).")
 @version_option("tag")
 def tag_command(
     paths, output, force, fmt, bom, per_document, list_themes, pattern, model, trust_model, jobs, top_k, min_score, explain, encoding,
-    resume, scheduler, ship_model, quiet,
+    resume, scheduler, ship_model, text_field, text_column, quiet,
 ):
     """Tag every paragraph of each report with its themes and scores.
 
@@ -117,7 +119,16 @@ def tag_command(
     started = time.perf_counter()
     # Fail fast, before any file is read.  With workers the main process keeps only the labels: each worker
     # loads its own copy, so -j N holds N copies of the model, not N + 1.
-    theme_model = load_model_or_exit("tag", model, trust_model, cached=jobs == 1, quiet=quiet)
+    theme_model = load_model_or_exit("tag", model, trust_model, cached=jobs == 1 and not (text_field or text_column), quiet=quiet)
+    if text_field or text_column:
+        if fmt not in ("jsonl", "csv") or explain or encoding or jobs > 1 or per_document or resume or scheduler or bom:
+            raise click.UsageError(
+                "records (--text-field/--text-column) are written as jsonl or csv, without --explain, --encoding, -j, "
+                "--per-document, --resume, --scheduler or --bom"
+            )
+        from toolkit.cli.tag_records import tag_records_files
+
+        sys.exit(tag_records_files(theme_model, paths, text_field or text_column, fmt, output, top_k, min_score, force=force))
     themes = [*theme_model.labels, OTHER]
     del theme_model
     selection = select_files(paths, pattern)

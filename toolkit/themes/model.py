@@ -230,7 +230,10 @@ class ThemeModel:
         manifest: dict | None = None,
         pipeline: TextPipeline | None = None,
         smoothing: ScoreSmoothing = ScoreSmoothing(),
+        *,
+        single_label: bool = False,  # trained on one label per record: each text gets its best label
     ) -> None:
+        self.single_label = single_label
         self.labels = list(labels)
         # Training hands over its fitted vectorisers; tagging reads their array form.
         self.features = features.tables() if isinstance(features, FeatureSpace) else features
@@ -317,7 +320,9 @@ class ThemeModel:
         return logits, entries
 
     def decide(self, probabilities: np.ndarray) -> list[tuple[str, ...]]:
-        """Each row's themes over their thresholds, best first, or ("other",)."""
+        """Each row's themes over their thresholds, best first, or ("other",); for a single-label model, its best label."""
+        if self.single_label:
+            return [(self.labels[i],) for i in np.argmax(probabilities, axis=1)]
         order = np.argsort(-probabilities, axis=1, kind="stable")
         passing = np.take_along_axis(probabilities >= self.thresholds, order, axis=1)
         return [
@@ -446,6 +451,7 @@ class ThemeModel:
             "labels": self.labels,
             "thresholds": [round(float(t), 4) for t in self.thresholds],
             "score_smoothing": {"neighbours": self.smoothing.neighbours, "document": self.smoothing.document},
+            **({"single_label": True} if self.single_label else {}),
             **description,
         }
         arrays |= self.weights.arrays()
@@ -486,7 +492,7 @@ class ThemeModel:
             raise ModelError(f"{path / MODEL_JSON}: damaged model files ({' '.join(str(error).split())})") from None
         blend = description.get("score_smoothing", {})  # none before format 3
         smoothing = ScoreSmoothing(float(blend.get("neighbours", 0)), float(blend.get("document", 0)))
-        return cls(labels, features, weights, thresholds, manifest, smoothing=smoothing)
+        return cls(labels, features, weights, thresholds, manifest, smoothing=smoothing, single_label=bool(description.get("single_label", False)))
 
     @staticmethod
     def _load_pickle(path: Path) -> "ThemeModel":
