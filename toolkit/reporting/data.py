@@ -206,7 +206,9 @@ def facets(documents: Sequence[dict], themes: Sequence[str]) -> dict[str, dict]:
     chosen = {
         column: counts
         for column, counts in values.items()
-        if column == "folder" or (2 <= len(counts) <= FACET_MAX_VALUES and column not in NOT_FACETS)
+        # A facet groups documents: some value is shared (ids and urls never are), and there are few values.
+        if column == "folder"
+        or (2 <= len(counts) <= FACET_MAX_VALUES and max(counts.values()) >= 2 and column not in NOT_FACETS)
     }
     result: dict[str, dict] = {}
     for column, counts in chosen.items():
@@ -224,9 +226,11 @@ def facets(documents: Sequence[dict], themes: Sequence[str]) -> dict[str, dict]:
 
 
 def facet_value(value: object) -> str | None:
-    """A metadata value as a facet label, or None when it cannot be one (empty, nested, too long)."""
+    """A metadata value as a facet label, or None when it cannot be one (empty, a number, nested, too long)."""
     if value is None or isinstance(value, (dict, list)):
         return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return None  # counts and sizes are measurements, not groups
     text = str(value).strip()
     if not text or len(text) > FACET_MAX_CHARS:
         return None
