@@ -140,6 +140,8 @@ def test_datelines_in_report_text():
     # 2月18日 takes the year the document names further down.
     assert date_from_text(["2月18日上午，区委召开会议", "……", "2020年全区经济工作"]) == date(2020, 2, 18)
     assert date_from_text(["2月18日上午，区委召开会议"]) is None
+    # A date deep in a long sentence cites a law or an event: not the report's date.
+    assert date_from_text(["根据《中华人民共和国传染病防治法》和省政府的有关要求，参照国务院办公厅1995年3月2日印发的规定，现就做好疫情防控期间的工作通知如下。"]) is None
     assert date_from_text(["2月18日上午"], default_year=2020) == date(2020, 2, 18)
     assert parse_date_value("2020-13-01") is None and parse_date_value("2020年3月5日") == date(2020, 3, 5)
     assert period_of(date(2020, 2, 18), "week") == "2020-W08" and period_of(date(2020, 2, 18), "month") == "2020-02"

@@ -18,6 +18,8 @@ MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
 
 DATELINE_LINES = 4  # datelines sit under the title; later dates are events, not the report's date
+DATELINE_START = 12  # a dateline opens its line ("2020年2月18日 记者…", "发布时间：2020-01-31")…
+DATELINE_SHORT_LINE = 40  # …or is most of a short line; a date deep in a sentence cites something else
 
 
 def make_date(year: int, month: int, day: int) -> date | None:
@@ -52,8 +54,13 @@ def date_from_text(lines: Sequence[str], *, default_year: int | None = None) -> 
     """
     year = implied_year(lines) or default_year
     for line in lines[:DATELINE_LINES]:
-        full = FULL_DATE.search(line)
-        partial = MONTH_DAY.search(line) if year else None
+        window = line if len(line) <= DATELINE_SHORT_LINE else line[: DATELINE_START + 12]
+        full = FULL_DATE.search(window)
+        partial = MONTH_DAY.search(window) if year else None
+        if full and full.start() > DATELINE_START and len(line) > DATELINE_SHORT_LINE:
+            full = None
+        if partial and partial.start() > DATELINE_START and len(line) > DATELINE_SHORT_LINE:
+            partial = None
         # Whichever comes first in the line is the dateline.
         if full and (not partial or full.start() <= partial.start()):
             found = make_date(*(int(part) for part in full.groups()))
