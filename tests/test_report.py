@@ -180,3 +180,16 @@ def test_command_exit_1_when_a_file_fails(corpus_folder, tmp_path):
     result = CliRunner().invoke(report_command, [str(corpus_folder / "xwlb"), str(tmp_path / "nope.txt"), "-o", str(tmp_path / "p.html")])
     assert result.exit_code == 1
     assert "nope.txt: no such file or folder" in result.output
+
+
+def test_summaries_from_a_summarise_json_run(corpus_folder, report_data, tmp_path):
+    summaries = tmp_path / "summaries.jsonl"
+    xwlb = [d for d in report_data["documents"] if "/xwlb/" in d["file"]]
+    with open(summaries, "w", encoding="utf-8") as out:
+        for d in xwlb:
+            summary = toolkit.summarise(Path(d["file"]).read_bytes(), sentences=2)
+            out.write(json.dumps(summary.to_json() | {"file": d["file"]}, ensure_ascii=False) + "\n")
+    data = toolkit.report([str(corpus_folder / "xwlb")], summaries=summaries)
+    for d in data["documents"]:
+        expected = toolkit.summarise(Path(d["file"]).read_bytes(), sentences=2)
+        assert d["summary"].startswith(expected.sentences[0].text)
