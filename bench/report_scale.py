@@ -130,7 +130,7 @@ def main() -> int:
 
         html = page.read_text(encoding="utf-8")
         embedded = json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>', html, re.S).group(1))
-        summaries = {file_key(d[1]): d[4] for d in embedded["docs"]}
+        summaries = {file_key(f"{embedded['folders'][d[8]]}/{d[1]}"): d[4] for d in embedded["docs"]}
         documents = len(embedded["docs"])
         report_line("demonstration corpus", documents, page, seconds, peak, ready)
         if args.documents:

@@ -107,6 +107,18 @@ def test_search_and_theme_change_the_count(browser_page):
     assert count_shown(page) == everything
 
 
+def test_example_link_opens_its_document(browser_page):
+    page, _ = browser_page
+    example = page.locator("ol.examples li").first
+    sentence = example.inner_text()[:12]
+    link = example.locator("a.doclink")
+    target = link.get_attribute("data-doc")
+    link.click()
+    opened = page.locator(f"#doc-{target} .paragraphs")
+    assert opened.is_visible()
+    assert sentence in opened.inner_text()  # the example is one of the document's sentences
+
+
 def test_booby_trapped_document_runs_nothing(browser_page):
     from playwright.sync_api import expect
 

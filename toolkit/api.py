@@ -114,7 +114,7 @@ def report(
     trust_model: bool = False,
     full_text: bool = False,
     full_text_limit: int = 2000,
-    summary_chars: int = 150,
+    summary_chars: int = 120,
     default_year: int | None = None,
     progress=None,
 ) -> dict:

@@ -48,7 +48,7 @@ class ReportSettings:
     model: str | None = None
     trust_model: bool = False
     full_text_limit: int | None = 2000
-    summary_chars: int = 150
+    summary_chars: int = 120
     default_year: int | None = None
 
 

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("report-data").textContent);
-  var TITLE = 0, FILE = 1, DATE = 2, FACETS = 3, SUMMARY = 4, STRIP = 5, THEMES = 6, PARAGRAPHS = 7;
+  var TITLE = 0, NAME = 1, DATE = 2, FACETS = 3, SUMMARY = 4, STRIP = 5, THEMES = 6, PARAGRAPHS = 7, FOLDER = 8;
   var PAGE = 50;  // documents added per "Show more": the DOM stays small for 100,000 documents
   var docs = data.docs, themes = data.themes;
   var letters = "abcdefghijklmnopqrstuvwxyz";
@@ -28,23 +28,24 @@
   var facetSelects = [];
   var facetBox = document.getElementById("facet-filters");
   data.facetColumns.forEach(function (column, c) {
-    var values = {};
-    docs.forEach(function (d) { if (d[FACETS][c]) values[d[FACETS][c]] = (values[d[FACETS][c]] || 0) + 1; });
-    var names = Object.keys(values).sort(function (a, b) { return values[b] - values[a]; });
+    var names = data.facetValues[c], counts = names.map(function () { return 0; });
+    docs.forEach(function (d) { if (d[FACETS][c] >= 0) counts[d[FACETS][c]]++; });
     if (names.length < 2) return;
+    var order = names.map(function (_, v) { return v; }).sort(function (a, b) { return counts[b] - counts[a]; });
     var label = el("label", null, column + " ");
     var select = el("select");
     select.appendChild(el("option", null, "any")).value = "";
-    names.forEach(function (name) { select.appendChild(el("option", null, name + " (" + values[name] + ")")).value = name; });
+    order.forEach(function (v) { select.appendChild(el("option", null, names[v] + " (" + counts[v] + ")")).value = String(v); });
     select.dataset.column = c;
     label.appendChild(select);
     facetBox.appendChild(label);
     facetSelects.push(select);
     select.addEventListener("change", update);
   });
+  function file(d) { return (data.folders[d[FOLDER]] ? data.folders[d[FOLDER]] + "/" : "") + d[NAME]; }
 
   function searchable(i) {
-    var d = docs[i], parts = [d[TITLE], d[FILE], d[SUMMARY]];
+    var d = docs[i], parts = [d[TITLE], file(d), d[SUMMARY]];
     if (d[PARAGRAPHS]) d[PARAGRAPHS].forEach(function (p) { parts.push(p[0]); });
     return parts.join("\n").toLowerCase();
   }
@@ -62,7 +63,7 @@
       if (theme && d[THEMES].indexOf(theme) < 0) continue;
       if ((from || to) && (!d[DATE] || (from && d[DATE] < from) || (to && d[DATE] > to))) continue;
       var ok = true;
-      for (var f = 0; f < facets.length && ok; f++) ok = d[FACETS][+facets[f].dataset.column] === facets[f].value;
+      for (var f = 0; f < facets.length && ok; f++) ok = d[FACETS][+facets[f].dataset.column] === +facets[f].value;
       for (var w = 0; w < words.length && ok; w++) ok = haystacks[i].indexOf(words[w]) >= 0;
       if (!ok) continue;
       matches.push(i);
@@ -89,7 +90,7 @@
     var title = el("button", "doctitle", d[TITLE]);
     title.type = "button";
     li.appendChild(title);
-    li.appendChild(el("div", "docmeta", (d[DATE] || "no date") + " · " + d[FILE]));
+    li.appendChild(el("div", "docmeta", (d[DATE] || "no date") + " · " + file(d)));
     var strip = el("div", "strip");
     for (var k = 0; k < d[STRIP].length; k++) {
       var part = el("span");
@@ -109,7 +110,7 @@
     var box = el("div", "paragraphs");
     var paragraphs = docs[i][PARAGRAPHS];
     if (!paragraphs) {
-      box.appendChild(el("p", "note", "Full text not embedded for this document (beyond the cap; build with --full-text). File: " + docs[i][FILE]));
+      box.appendChild(el("p", "note", "Full text not embedded for this document (beyond the cap; build with --full-text). File: " + file(docs[i])));
     } else {
       paragraphs.forEach(function (p) {
         var para = el("p", null, p[0]);
@@ -137,8 +138,12 @@
     inputs.search.value = ""; inputs.theme.value = ""; inputs.from.value = ""; inputs.to.value = "";
     facetSelects.forEach(function (s) { s.value = ""; });
     update();
-    while (shown < matches.length && shown <= i) showMore();
     var li = document.getElementById("doc-" + i);
+    if (!li) {  // further down the list: shown first, rather than building every item before it
+      li = item(i);
+      var list = document.getElementById("doclist");
+      list.insertBefore(li, list.firstChild);
+    }
     if (li) { if (!li.querySelector(".paragraphs")) toggle(li, i); li.scrollIntoView(); }
   }
 
