@@ -193,3 +193,17 @@ def test_summaries_from_a_summarise_json_run(corpus_folder, report_data, tmp_pat
     for d in data["documents"]:
         expected = toolkit.summarise(Path(d["file"]).read_bytes(), sentences=2)
         assert d["summary"].startswith(expected.sentences[0].text)
+
+
+def test_csv_metadata_rows_are_found_by_path_or_unique_name(tmp_path):
+    from toolkit.reporting.metadata import MetadataError, read_metadata
+
+    table_file = tmp_path / "meta.csv"
+    table_file.write_text("file,region,date\nxwlb/00001.txt,北京,2020-01-20\nseeds/a.txt,兰州,\nother/a.txt,昆明,\n", encoding="utf-8")
+    table = read_metadata(table_file)
+    assert table.find("/data/corpus/xwlb/00001.txt", "xwlb/00001.txt")["region"] == "北京"
+    assert table.find("/elsewhere/00001.txt", "00001.txt")["region"] == "北京"  # the name is unique
+    assert table.find("/elsewhere/a.txt", "a.txt") is None  # two rows are called a.txt
+    table_file.write_text("region\n北京\n", encoding="utf-8")
+    with pytest.raises(MetadataError, match="meta.csv: row 1 has no 'file' value"):
+        read_metadata(table_file)

@@ -181,10 +181,10 @@ class ReportBuilder:
 
 def collect(paths: Sequence[str], settings: ReportSettings, progress: Progress | None = None) -> dict:
     """The report data for the files under ``paths`` (see ``toolkit.report``)."""
-    from toolkit.api import load_model
+    from toolkit.batch.tagging import cached_model
     from toolkit.text.reading import ReadError
 
-    model = load_model(settings.model, trust=settings.trust_model)
+    model = cached_model(settings.model, settings.trust_model)  # the one `tag_files` uses in this process
     themes = [label for label in model.labels if label != OTHER]
     metadata = read_metadata(settings.metadata) if settings.metadata else None
     summaries = read_summaries(settings.summaries, settings.summary_chars) if settings.summaries else None
