@@ -93,7 +93,7 @@ def test_dates_come_from_metadata_then_from_the_text(report_data):
     assert (trap["date"], trap["date_source"]) == ("2020-02-18", "text")
     timeline = report_data["timeline"]
     assert timeline["dated"] + timeline["undated"] == report_data["corpus"]["documents"]
-    assert sum(timeline["documents"]) == timeline["dated"]
+    assert sum(timeline["documents"]) == timeline["dated"] - timeline["outside"]
 
 
 def test_facets_are_folders_and_few_valued_metadata_columns(report_data):
@@ -207,3 +207,10 @@ def test_csv_metadata_rows_are_found_by_path_or_unique_name(tmp_path):
     table_file.write_text("region\n北京\n", encoding="utf-8")
     with pytest.raises(MetadataError, match="meta.csv: row 1 has no 'file' value"):
         read_metadata(table_file)
+
+
+def test_time_chart_keeps_the_main_span_of_dates():
+    from toolkit.reporting.data import main_span
+
+    corpus_days = [date(2020, 1, 20), date(2020, 2, 3), date(2020, 3, 30), date(2020, 5, 1)]
+    assert main_span([date(2018, 2, 1), *corpus_days]) == corpus_days  # a reprinted 2018 notice is left out

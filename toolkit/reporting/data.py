@@ -156,29 +156,55 @@ def cooccurrence(documents: Sequence[dict], themes: Sequence[str]) -> list[list[
 
 def timeline(documents: Sequence[dict], themes: Sequence[str]) -> dict:
     """Documents per period and, per theme, documents having it; weeks or months by the span."""
-    days = [date.fromisoformat(d["date"]) for d in documents if d["date"]]
+    all_days = [date.fromisoformat(d["date"]) for d in documents if d["date"]]
+    days = main_span(all_days)
+    first, last = (min(days), max(days)) if days else (None, None)
     unit = period_unit(days)
     totals: Counter = Counter()
     by_theme: dict[str, Counter] = {theme: Counter() for theme in themes}
     for document in documents:
         if not document["date"]:
             continue
-        period = period_of(date.fromisoformat(document["date"]), unit)
+        day = date.fromisoformat(document["date"])
+        if not first <= day <= last:
+            continue
+        period = period_of(day, unit)
         totals[period] += 1
         for theme in document["themes"]:
             if theme in by_theme:
                 by_theme[theme][period] += 1
-    periods = all_periods(min(days), max(days), unit) if days else []
+    periods = all_periods(first, last, unit) if days else []
     return {
         "unit": unit,
         "periods": periods,
         "documents": [totals[p] for p in periods],
         "themes": {theme: [by_theme[theme][p] for p in periods] for theme in themes},
-        "dated": len(days),
-        "undated": len(documents) - len(days),
+        "dated": len(all_days),
+        "undated": len(documents) - len(all_days),
+        "outside": len(all_days) - len(days),  # dated, but far from the rest of the corpus: not charted
         "from_metadata": sum(1 for d in documents if d["date_source"] == "metadata"),
         "from_text": sum(1 for d in documents if d["date_source"] == "text"),
     }
+
+
+SPAN_GAP_DAYS = 90  # dates further than this from the others start a separate group
+
+
+def main_span(days: Sequence[date]) -> list[date]:
+    """The dates of the largest group of dates with no gap over ``SPAN_GAP_DAYS``.
+
+    A few datelines years away from the rest (a reprinted 2018 notice in a
+    2020 corpus) would otherwise stretch the time chart over empty years.
+    """
+    if not days:
+        return []
+    ordered = sorted(days)
+    groups = [[ordered[0]]]
+    for day in ordered[1:]:
+        if (day - groups[-1][-1]).days > SPAN_GAP_DAYS:
+            groups.append([])
+        groups[-1].append(day)
+    return max(groups, key=len)
 
 
 def all_periods(first: date, last: date, unit: str) -> list[str]:
