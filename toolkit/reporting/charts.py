@@ -13,8 +13,8 @@ from typing import Sequence
 
 from markupsafe import Markup, escape
 
-# Tableau 10: distinguishable, and the order the themes are listed in.
-THEME_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
+# Tableau 10, its grey swapped for olive so no theme looks like "other" (light grey).
+THEME_COLOURS = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#8c8c1c")
 OTHER_COLOUR = "#e6e6e6"
 CHAR_WIDTH = 13  # px per CJK character at the chart font size, for sizing label columns
 

@@ -116,7 +116,7 @@
         var para = el("p", null, p[0]);
         para.style.borderLeftColor = colour(p[1].charAt(0) || "-");
         var names = p[1] ? p[1].split("").map(function (l) { return themes[letters.indexOf(l)]; }) : ["other"];
-        names.forEach(function (name) {
+        names.slice().reverse().forEach(function (name) {  // each chip goes first: reversed, the best label leads
           var chip = el("span", name === "other" ? "chip other" : "chip", name);
           if (name !== "other") chip.style.background = data.colours[themes.indexOf(name)];
           para.insertBefore(chip, para.firstChild);
