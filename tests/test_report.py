@@ -214,3 +214,11 @@ def test_time_chart_keeps_the_main_span_of_dates():
 
     corpus_days = [date(2020, 1, 20), date(2020, 2, 3), date(2020, 3, 30), date(2020, 5, 1)]
     assert main_span([date(2018, 2, 1), *corpus_days]) == corpus_days  # a reprinted 2018 notice is left out
+
+
+def test_command_names_a_bad_tag_file(corpus_folder, tmp_path):
+    records = tmp_path / "themes.jsonl"
+    records.write_text('{"file": "a.txt", "text": "防控"}\n', encoding="utf-8")
+    result = CliRunner().invoke(report_command, [str(corpus_folder / "xwlb"), "--from", str(records), "-o", str(tmp_path / "p.html")])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"report: error: {records}: line 1: a tag record needs text and labels"
