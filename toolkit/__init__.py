@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__all__ = ["__version__", "summarise", "summarise_by_theme", "tag", "train", "load_model", "ReadError", "ModelError"]
+__all__ = ["__version__", "summarise", "summarise_by_theme", "tag", "train", "load_model", "report", "ReadError", "ModelError"]
 
 _EXPORTS = {
     "summarise": "toolkit.api",
@@ -24,12 +24,13 @@ _EXPORTS = {
     "tag": "toolkit.api",
     "train": "toolkit.api",
     "load_model": "toolkit.api",
+    "report": "toolkit.api",
     "ReadError": "toolkit.text.reading",
     "ModelError": "toolkit.modelfiles",
 }
 
 if TYPE_CHECKING:
-    from toolkit.api import load_model, summarise, summarise_by_theme, tag, train
+    from toolkit.api import load_model, report, summarise, summarise_by_theme, tag, train
     from toolkit.modelfiles import ModelError
     from toolkit.text.reading import ReadError
 

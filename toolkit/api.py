@@ -100,3 +100,45 @@ def train(records: Iterable[dict], **options) -> "tuple[ThemeModel, TrainingRepo
     from toolkit.themes.training import train_model
 
     return train_model(list(records), **options)
+
+
+def report(
+    paths: Iterable[str],
+    *,
+    metadata: str | Path | None = None,
+    from_tags: str | Path | None = None,
+    summaries: str | Path | None = None,
+    pattern: str = "*.txt",
+    jobs: int = 1,
+    model: str | Path | None = None,
+    trust_model: bool = False,
+    full_text: bool = False,
+    full_text_limit: int = 2000,
+    summary_chars: int = 120,
+    default_year: int | None = None,
+    progress=None,
+) -> dict:
+    """The data of the corpus report page for the files under ``paths``, as a plain dict.
+
+    ``metadata``: CSV or JSONL with a ``file`` column (dates, sources, regions);
+    ``from_tags``: a finished `tag` JSONL instead of tagging again; ``summaries``:
+    a `summarise --json` JSONL instead of summarising again.  Documents after
+    ``full_text_limit`` keep summary and theme strip only, unless ``full_text``.
+    ``progress(done, total)`` is called after each file.  Render it with
+    ``toolkit.reporting.page.render_page``.
+    """
+    from toolkit.reporting.collect import ReportSettings, collect
+
+    settings = ReportSettings(
+        metadata=str(metadata) if metadata else None,
+        from_tags=str(from_tags) if from_tags else None,
+        summaries=str(summaries) if summaries else None,
+        pattern=pattern,
+        jobs=jobs,
+        model=str(model) if model else None,
+        trust_model=trust_model,
+        full_text_limit=None if full_text else full_text_limit,
+        summary_chars=summary_chars,
+        default_year=default_year,
+    )
+    return collect([str(p) for p in paths], settings, progress)
