@@ -165,6 +165,11 @@ def test_command_writes_once_and_refuses_to_overwrite(corpus_folder, tmp_path):
     assert output.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     again = runner.invoke(report_command, [str(corpus_folder / "xwlb"), "-o", str(output)])
     assert again.exit_code == 2 and "already exists" in again.output
+    output.write_text("an older page", encoding="utf-8")
+    forced = runner.invoke(report_command, [str(corpus_folder / "xwlb"), "-o", str(output), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert output.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]  # no temporary left beside it
 
 
 def test_command_names_a_bad_metadata_file(corpus_folder, tmp_path):

@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
-from toolkit.cli.common import EXIT_MODEL, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, error_line, load_model_or_exit, positive
+from toolkit.cli.common import (
+    CONTEXT_SETTINGS,
+    EXIT_MODEL,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    ToolkitCommand,
+    error_line,
+    load_model_or_exit,
+    positive,
+    refuse_existing_output,
+    version_option,
+)
+
+EPILOG = """\b
+Examples:
+  report reports/ -o corpus.html -j 2                        tag, summarise and write the page
+  report reports/ --metadata manifest.jsonl -o corpus.html   dates, sources, regions as facets
+  report --from themes.jsonl reports/ -o corpus.html         reuse a finished `tag` run
+"""
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(cls=ToolkitCommand, context_settings=CONTEXT_SETTINGS, epilog=EPILOG)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The HTML page to write (atomically).")
 @click.option("--force", is_flag=True, help="Replace --output if it exists.")
@@ -25,6 +43,7 @@ from toolkit.cli.common import EXIT_MODEL, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 @click.option("--full-text-limit", type=int, default=2000, show_default=True, help="Documents whose full text is embedded; later ones keep summary and strip.")
 @click.option("--year", "default_year", type=click.IntRange(1900, 2100), help="Year for datelines like 2月18日 in documents that name no year.")
 @click.option("--title", default="Corpus report", show_default=True, help="The page's title.")
+@version_option("report")
 def report_command(paths, output, force, metadata, from_tags, summaries, pattern, jobs, model, trust_model, full_text, full_text_limit, default_year, title):
     """Write one HTML page showing a corpus: themes, time, facets, examples, searchable documents.
 
@@ -36,15 +55,13 @@ def report_command(paths, output, force, metadata, from_tags, summaries, pattern
     from tqdm import tqdm
 
     from toolkit.api import report
-    from toolkit.batch.output import AtomicOutput
+    from toolkit.batch.output import AtomicOutput, OutputError
     from toolkit.modelfiles import ModelError
     from toolkit.reporting.collect import ReportInputError
     from toolkit.reporting.metadata import MetadataError
     from toolkit.reporting.page import MissingExtraError, render_page
 
-    if Path(output).exists() and not force:
-        error_line("report", f"{output}: already exists (use --force to replace it)")
-        sys.exit(EXIT_USAGE)
+    refuse_existing_output("report", output, force)
     try:
         import jinja2  # noqa: F401  (fail before an hour of tagging, not after)
     except ImportError:
@@ -83,8 +100,12 @@ def report_command(paths, output, force, metadata, from_tags, summaries, pattern
     except MissingExtraError as error:
         error_line("report", str(error))
         sys.exit(EXIT_USAGE)
-    with AtomicOutput(output) as out:
-        out.write(page)
+    try:
+        with AtomicOutput(output, force=force) as out:
+            out.write(page)
+    except OutputError as error:  # another run claimed the target, or the disk filled: nothing is left behind
+        error_line("report", str(error))
+        sys.exit(EXIT_USAGE if error.at_start else EXIT_SOME_FAILED)
     for failure in data["corpus"]["failed"]:
         error_line("report", failure["error"])
     corpus = data["corpus"]
