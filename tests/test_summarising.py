@@ -138,3 +138,17 @@ def test_many_short_lines_are_ranked_within_the_cap():
     assert len(report_units(document)) == MAX_CANDIDATES
     summary = toolkit.summarise(document, max_chars=200)
     assert 1 <= len(summary.sentences) and sum(len(s.text) for s in summary.sentences) <= 200
+
+
+def test_a_huge_report_is_summarised_from_its_first_half_million_characters(seed_texts):
+    """Ranking looks at the first MAX_CANDIDATES units only, so the summariser reads no further than
+    SUMMARY_INPUT_CHARS: a report many times longer costs no more than one of that length."""
+    from toolkit.summarising.summariser import SUMMARY_INPUT_CHARS
+
+    seed = seed_texts["002"]
+    huge = "\n".join([seed] * (2 * SUMMARY_INPUT_CHARS // len(seed) + 1))
+    head = read_document(huge, max_chars=SUMMARY_INPUT_CHARS)
+    assert sum(len(p.text) + 1 for p in head.paragraphs) <= SUMMARY_INPUT_CHARS + len(seed)  # cut at a line end
+    assert len(huge) > 2 * SUMMARY_INPUT_CHARS
+    summary = toolkit.summarise(huge)
+    assert summary.sentences and max(s.index for s in summary.sentences) < len(head.sentences)

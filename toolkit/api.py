@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from toolkit.modelfiles import default_idf_path
 from toolkit.summarising.idf import IdfTable
-from toolkit.summarising.summariser import Length, Summariser, Summary
+from toolkit.summarising.summariser import SUMMARY_INPUT_CHARS, Length, Summariser, Summary
 from toolkit.text.document import Document, default_pipeline
 
 if TYPE_CHECKING:
@@ -22,8 +22,11 @@ def default_summariser() -> Summariser:
     return Summariser(default_pipeline(), IdfTable.load(default_idf_path()))
 
 
-def read_document(text: str | bytes, *, source: str = "<text>", encoding: str | None = None) -> Document:
-    return default_pipeline().document(text, source=source, encoding=encoding)
+def read_document(
+    text: str | bytes, *, source: str = "<text>", encoding: str | None = None, max_chars: int | None = None
+) -> Document:
+    """The report as a :class:`Document`; ``max_chars``: only its first lines up to about that many characters."""
+    return default_pipeline().document(text, source=source, encoding=encoding, max_chars=max_chars)
 
 
 def summarise(
@@ -49,7 +52,7 @@ def summarise(
         raise ValueError("max_chars must be at least 1")
     if ratio is not None and not 0 < ratio <= 1:
         raise ValueError("ratio must be in (0, 1]")
-    document = text if isinstance(text, Document) else read_document(text, source=source, encoding=encoding)
+    document = text if isinstance(text, Document) else read_document(text, source=source, encoding=encoding, max_chars=SUMMARY_INPUT_CHARS)
     length = Length(sentences=sentences, max_chars=max_chars, ratio=ratio)
     return default_summariser().summarise(document, length, simplified=simplified)
 

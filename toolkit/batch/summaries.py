@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
-from toolkit.text.document import Document
-from toolkit.text.document import require_text
+from toolkit.summarising.summariser import SUMMARY_INPUT_CHARS
+from toolkit.text.document import Document, require_text
 from toolkit.text.reading import ReadError, read_bytes
 
 # Keywords that are pieces of phrases rather than words: a determiner plus a
@@ -69,7 +69,9 @@ def summarise_file(path: str, settings: SummarySettings) -> SummaryResult:
     from toolkit.api import read_document, summarise
 
     try:
-        document = require_text(read_document(read_bytes(path), source=path, encoding=settings.encoding))
+        # --by-theme tags the whole report; a summary reads only what it can rank (SUMMARY_INPUT_CHARS).
+        limit = None if settings.by_theme else SUMMARY_INPUT_CHARS
+        document = require_text(read_document(read_bytes(path), source=path, encoding=settings.encoding, max_chars=limit))
     except ReadError as error:
         return SummaryResult(path, error=str(error))
     chars = sum(len(p.text) for p in document.paragraphs)

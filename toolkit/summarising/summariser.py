@@ -50,6 +50,10 @@ _FIGURE = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 # hundred characters is drawn from them, and the cap keeps a huge input
 # (a 50 MB dump, 100,000 one-line items) linear in time and memory.
 MAX_CANDIDATES = 2000
+# What the summariser reads of a report: ranking looks at no more than MAX_CANDIDATES units (about
+# 100,000 characters of prose), so reading far beyond them would only cost time and memory.  A
+# 50 MB report is summarised from its first half-million characters.
+SUMMARY_INPUT_CHARS = 500_000
 
 
 @dataclass(frozen=True)

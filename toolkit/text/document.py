@@ -95,9 +95,16 @@ class TextPipeline:
         self.to_simplified = ScriptConverter("t2s")
         self.segmenter = segmenter or Segmenter()
 
-    def document(self, text: str | bytes, *, source: str = "<text>", encoding: str | None = None) -> Document:
+    def document(
+        self, text: str | bytes, *, source: str = "<text>", encoding: str | None = None, max_chars: int | None = None
+    ) -> Document:
+        """The report cleaned and split.  ``max_chars``: only its first lines up to about that many
+        characters (cut at a line end), for a reader that never looks further (the summariser)."""
         if isinstance(text, bytes):
             text = decode(text, encoding=encoding, source=source)
+        if max_chars is not None and len(text) > max_chars:
+            line_end = text.find("\n", max_chars)
+            text = text[: line_end if line_end >= 0 else max_chars]
         lines = [
             (number, piece)
             for number, raw_line in enumerate(split_lines(remove_artifacts(text)), start=1)
