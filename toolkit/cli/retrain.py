@@ -100,8 +100,7 @@ def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, featur
         check_labels_vary(records)
         test_records = load_records(test_file, text_field=text_field) if test_file else None
     except LabelledDataError as error:
-        error_line("retrain", str(error))
-        sys.exit(EXIT_SOME_FAILED)
+        bad_data_exit(error)
     # Single-label data (one label per record, as headline sets have) gets the options chosen for it.
     choose = TrainingOptions.for_single_label if is_single_label(records) else TrainingOptions
     options = choose(folds=folds, seed=seed, features=features)
@@ -114,8 +113,7 @@ def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, featur
         with Heartbeat(None if quiet else "retrain: still training", started), joblib_on_cluster(scheduler) if scheduler else nullcontext():
             model, report = train_model(records, options=options, progress=None if quiet else say, extra_manifest=extra, jobs=jobs)
     except LabelledDataError as error:
-        error_line("retrain", str(error))
-        sys.exit(EXIT_SOME_FAILED)
+        bad_data_exit(error)
     except ClusterError as error:
         error_line("retrain", str(error))
         sys.exit(EXIT_USAGE)
@@ -137,6 +135,15 @@ def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, featur
     honour_umask(out_dir)
     if not quiet:
         click.echo(f"retrain: model written to {printable(out_dir)} in {time.perf_counter() - started:.0f} s", err=True)
+
+
+def bad_data_exit(error) -> None:
+    """Every problem of the training data, one line each, then exit 1 (nothing is written)."""
+    for problem in error.problems:
+        error_line("retrain", problem)
+    if error.truncated:
+        error_line("retrain", f"stopped after {len(error.problems)} bad lines; mend these and run again")
+    sys.exit(EXIT_SOME_FAILED)
 
 
 def say(message: str) -> None:

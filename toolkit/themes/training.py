@@ -36,7 +36,19 @@ from toolkit.themes.model import (
 
 
 class LabelledDataError(Exception):
-    """Malformed training data; ``str(error)`` names the file and line."""
+    """Malformed training data; ``str(error)`` names the file and line of the first problem.
+
+    ``problems`` holds every problem found (one line each, at most MAX_REPORTED_PROBLEMS per file),
+    so a user can mend a file in one go; ``truncated`` says more were left unreported.
+    """
+
+    def __init__(self, message: str, *, problems: Sequence[str] | None = None, truncated: bool = False) -> None:
+        super().__init__(message)
+        self.problems = list(problems) if problems else [message]
+        self.truncated = truncated
+
+
+MAX_REPORTED_PROBLEMS = 20  # bad lines reported per file before reading stops
 
 
 @dataclass(frozen=True)
@@ -201,7 +213,7 @@ def load_records(path: str | Path, *, text_field: str = "text") -> list[dict]:
     benchmarks).  ``text_field`` names the text when it is not ``text``.
     Optional: ``file`` or ``group`` (the document, for grouped
     cross-validation) and ``line``.
-    Raises :class:`LabelledDataError` naming the first bad line.
+    Raises :class:`LabelledDataError` naming every bad line (up to MAX_REPORTED_PROBLEMS).
     """
     from toolkit.text.reading import ReadError, read_text
 
@@ -214,7 +226,18 @@ def load_records(path: str | Path, *, text_field: str = "text") -> list[dict]:
         rows = _csv_rows(text, path, text_field)
     else:
         rows = _jsonl_rows(text, path)
-    records = [_validate(_renamed(row, text_field), path, line) for line, row in rows]
+    records, problems = [], []
+    for line, row in rows:
+        try:
+            if isinstance(row, LabelledDataError):  # a line the reader could not parse
+                raise row
+            records.append(_validate(_renamed(row, text_field), path, line))
+        except LabelledDataError as error:
+            problems.append(str(error))
+            if len(problems) == MAX_REPORTED_PROBLEMS:
+                raise LabelledDataError(problems[0], problems=problems, truncated=True) from None
+    if problems:
+        raise LabelledDataError(problems[0], problems=problems)
     if not records:
         raise LabelledDataError(f"{path}: no labelled paragraphs")
     return records
@@ -239,14 +262,15 @@ def _jsonl_rows(text: str, path: Path):
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        # A line that is not a JSON object is handed on as its error, so every bad line is reported.
         try:
             row = json.loads(line)
         except json.JSONDecodeError as error:
-            raise LabelledDataError(f"{path}:{number}: not valid JSON ({error.msg})") from None
+            row = LabelledDataError(f"{path}:{number}: not valid JSON ({error.msg})")
         except RecursionError:  # json's C parser recurses once per nesting level
-            raise LabelledDataError(f"{path}:{number}: JSON nested too deeply") from None
-        if not isinstance(row, dict):
-            raise LabelledDataError(f"{path}:{number}: expected a JSON object with 'text' and 'labels'")
+            row = LabelledDataError(f"{path}:{number}: JSON nested too deeply")
+        if not isinstance(row, (dict, LabelledDataError)):
+            row = LabelledDataError(f"{path}:{number}: expected a JSON object with 'text' and 'labels'")
         yield number, row
 
 
@@ -577,17 +601,29 @@ def _folds(prepared: Prepared, options: TrainingOptions) -> list[tuple[np.ndarra
     return list(splitter.split(prepared.split_groups, groups=prepared.split_groups))
 
 
-def _fit_and_cross_validate(prepared: Prepared, options: TrainingOptions, jobs: int, *, final: bool = True):
-    """Smoothed out-of-fold probabilities, the fold of each record and (if ``final``) the model fitted on everything."""
+def _fit_and_cross_validate(
+    prepared: Prepared, options: TrainingOptions, jobs: int, *, final: bool = True, progress: Callable[[str], None] | None = None
+):
+    """Smoothed out-of-fold probabilities, the fold of each record and (if ``final``) the model fitted on everything.
+
+    ``progress`` hears of each fold (and the final model) as it finishes.
+    """
     from joblib import Parallel, delayed
 
     folds = _folds(prepared, options)
-    tasks = [delayed(_fold_probabilities)(prepared, train, test, options) for train, test in folds]
+    tasks = [delayed(_numbered)(k, _fold_probabilities, prepared, train, test, options) for k, (train, test) in enumerate(folds)]
     if final:  # the longest task goes first, so the workers finish together
         everything = np.arange(len(prepared.groups))
-        tasks.insert(0, delayed(_fit)(prepared, everything, options))
-    results = Parallel(n_jobs=jobs)(tasks)
-    fitted = results.pop(0) if final else None
+        tasks.insert(0, delayed(_numbered)(-1, _fit, prepared, everything, options))
+    results: dict[int, object] = {}
+    for k, result in Parallel(n_jobs=jobs, return_as="generator_unordered")(tasks):
+        results[k] = result
+        if progress:
+            done = sum(1 for key in results if key >= 0)
+            what = "the final model" if k < 0 else f"fold {k + 1} of {len(folds)} ({done} of {len(folds)} folds done)"
+            progress(f"{what} fitted")
+    fitted = results.pop(-1) if final else None
+    results = [results[k] for k in range(len(folds))]
     out_of_fold = np.zeros(prepared.targets.shape, dtype=np.float64)
     fold_of = np.zeros(len(prepared.groups), dtype=int)
     for k, ((_, test), probabilities) in enumerate(zip(folds, results)):
@@ -595,6 +631,11 @@ def _fit_and_cross_validate(prepared: Prepared, options: TrainingOptions, jobs: 
         fold_of[test] = k
     # A document sits in one fold, so its smoothing reads only that fold's probabilities.
     return fitted, smoothed_out_of_fold(out_of_fold, prepared, options.smoothing()), fold_of
+
+
+def _numbered(k: int, function, *args):
+    """``function(*args)`` with its task number, so results finishing in any order find their fold."""
+    return k, function(*args)
 
 
 def smoothed_out_of_fold(probabilities: np.ndarray, prepared: Prepared, smoothing: ScoreSmoothing) -> np.ndarray:
@@ -670,7 +711,7 @@ def train_model(
     stage("cleaning and segmenting")
     prepared = prepare(records, pipeline, blocks)
     stage(f"cross-validation and the final model ({jobs} worker{'s' if jobs > 1 else ''})")
-    (features, weights), out_of_fold, fold_of = _fit_and_cross_validate(prepared, options, jobs)
+    (features, weights), out_of_fold, fold_of = _fit_and_cross_validate(prepared, options, jobs, progress=progress)
     stage("scoring the out-of-fold predictions")
     if single_label:
         predicted = best_label_predictions(out_of_fold)
