@@ -210,8 +210,10 @@ def case_disk(work: Path, corpus: Path) -> list[Outcome]:
         return []
     try:
         outcome = run_case("tag -o into a 200 KB tmpfs (disk full)", ["tag", corpus / "xwlb", "-o", full / "out.jsonl"], timeout=600)
-        outcome.notes["litter"] = sorted(p.name for p in full.iterdir())
-        outcome.good_intact = not outcome.notes["litter"]  # nothing half-written, no temporary
+        # The run's journal (.out.jsonl.resume/) stays on purpose, for --resume once there is room;
+        # anything else would be litter: a half-written out.jsonl or a temporary.
+        outcome.notes["litter"] = sorted(p.name for p in full.iterdir() if p.name != ".out.jsonl.resume")
+        outcome.good_intact = not outcome.notes["litter"]
         outcomes.append(outcome)
         print(outcome.row(), f"left {outcome.notes['litter']}", flush=True)
     finally:
