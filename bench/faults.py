@@ -11,8 +11,9 @@ or not, good outputs intact, time, peak RSS, message; then the totals.  Cases:
              peak RSS per size show whether cost is linear
   paragraph  tag and summarise of a 16 MB report on a single line (no paragraph breaks)
   cap        a 100 MB file refused: the whole command, and read_bytes alone (< 1 s)
-  signals    SIGTERM, SIGINT and kill -9 in the middle of `tag -o`, SIGTERM while `retrain`
-             writes its model: no temporary left, or swept by the next run
+  signals    SIGTERM, SIGINT and kill -9 in the middle of `tag -o` (then the same command with
+             --resume finishes it: every file once, nothing left), SIGTERM while `retrain`
+             writes its model: no temporary left
   disk       `tag -o` into a 200 KB tmpfs (full disk) and onto a read-only tmpfs
              (root only: skipped with a message otherwise)
   many       `tag` of a folder of 20,000 files (-j 2)
@@ -145,6 +146,8 @@ def case_signals(work: Path, corpus: Path) -> list[Outcome]:
     inputs.mkdir()
     for path in files:
         shutil.copyfile(path, inputs / f"{path.parent.name}_{path.name}")
+    reference = work / "reference.jsonl"  # an uninterrupted run: what every resumed run must write, byte for byte
+    subprocess.run(["tag", str(inputs), "-o", str(reference), "-q"], capture_output=True, timeout=600)
     for name, signum, expected_codes in (
         ("SIGTERM", signal.SIGTERM, {-signal.SIGTERM, 128 + signal.SIGTERM}),
         ("SIGINT", signal.SIGINT, {130, -signal.SIGINT, 1}),
@@ -159,22 +162,22 @@ def case_signals(work: Path, corpus: Path) -> list[Outcome]:
             timeout=300,
             after_start=_when_file_appears(out_dir, ".out.jsonl.", lambda p, s=signum: os.kill(p.pid, s)),
         )
-        left = _litter(out_dir, "out.jsonl")
+        # Whatever stopped it, no half output is at the target and nothing is left but the run's
+        # journal (.out.jsonl.resume/), which the same command with --resume finishes from.
+        left = [name for name in _litter(out_dir, "out.jsonl") if name != ".out.jsonl.resume"]
         outcome.notes["litter"] = left
-        if signum == signal.SIGKILL:
-            # kill -9 cannot be caught: no half output at the target, and the next run for the same
-            # target must sweep the temporary it left.
-            outcome.good_intact = not target.exists()
-            again = run_case("tag -o: the run after kill -9", ["tag", files[0], "-o", target], timeout=120)
-            again.notes["litter"] = _litter(out_dir, "out.jsonl")
-            again.good_intact = target.exists() and not again.notes["litter"] and bool(jsonl_files(target.read_text(encoding="utf-8")))
-            outcomes += [outcome, again]
-            print(outcome.row(), f"left {left}", flush=True)
-            print(again.row(), f"left {again.notes['litter']}", flush=True)
-        else:
-            outcome.good_intact = not left and not target.exists() and outcome.exit_code in expected_codes
-            outcomes.append(outcome)
-            print(outcome.row(), f"left {left}", flush=True)
+        outcome.good_intact = not left and not target.exists() and outcome.exit_code in expected_codes
+        again = run_case(f"tag -o --resume after {name}", ["tag", inputs, "-o", target, "--resume"], timeout=300)
+        again.notes["litter"] = _litter(out_dir, "out.jsonl")
+        again.good_intact = (
+            again.exit_code == 0
+            and target.exists()
+            and not again.notes["litter"]
+            and target.read_bytes() == reference.read_bytes()
+        )
+        outcomes += [outcome, again]
+        print(outcome.row(), f"left {left}", flush=True)
+        print(again.row(), f"left {again.notes['litter']}", flush=True)
     # retrain: SIGTERM while the model folder is being staged.
     labels = sorted((ROOT / "data" / "labels").glob("*.jsonl"))[:1]
     out_dir = work / "models"

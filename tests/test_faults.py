@@ -514,6 +514,32 @@ def test_huge_documents_are_tagged_in_sections(seed_texts):
     assert sections(default_pipeline().document(seed_texts["001"])) == [default_pipeline().document(seed_texts["001"])]
 
 
+def test_a_huge_report_goes_through_the_model_in_bounded_batches(tmp_path, seed_texts, monkeypatch):
+    """Sections alone are not enough: tagged in one pass, a 25 MB report's sections needed 1.5 GB arrays.
+    Each pass of the model reads at most about BATCH_CHARS characters, and the result is the one a
+    single pass over all sections gives."""
+    from toolkit.batch import tagging
+    from toolkit.themes.model import ThemeModel
+
+    report = tmp_path / "huge.txt"
+    report.write_text("\n".join([seed_texts["001"]] * 120), encoding="utf-8")  # about 430,000 characters
+    passes = []
+    real = ThemeModel.tag_documents
+
+    def counted(model, documents, **options):
+        passes.append(sum(len(p.text) for d in documents for p in d.paragraphs))
+        return real(model, documents, **options)
+
+    monkeypatch.setattr(ThemeModel, "tag_documents", counted)
+    batched = tagging.tag_file(str(report), tagging.TagSettings())
+    assert len(passes) > 1 and max(passes) <= tagging.BATCH_CHARS
+    monkeypatch.setattr(tagging, "BATCH_CHARS", 10**9)
+    passes.clear()
+    whole = tagging.tag_file(str(report), tagging.TagSettings())
+    assert len(passes) == 1
+    assert batched == whole
+
+
 def test_model_writing_refuses_nan_and_unwritable_targets(tmp_path, tiny_model):
     from toolkit.modelfiles import ModelError, check_writable_target, write_model_folder
 

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from toolkit.text.document import require_text, sections
+from toolkit.text.document import Document, require_text, sections
 from toolkit.text.reading import ReadError, display_name, read_bytes
 from toolkit.themes.model import OTHER, TaggedParagraph, ThemeModel
 
@@ -99,10 +99,10 @@ def _tag_chunk(paths: Sequence[str], settings: TagSettings) -> list[FileResult]:
     read = [_read_for_tagging(path, settings) for path in paths]
     parts = [(i, part) for i, document in enumerate(read) if not isinstance(document, FileResult) for part in sections(document)]
     model = cached_model(settings.model, settings.trust_model)
-    tagged_parts = model.tag_documents([part for _, part in parts], explain=settings.explain)
     paragraphs: dict[int, list[TaggedParagraph]] = {}
-    for (i, _), tagged in zip(parts, tagged_parts):
-        paragraphs.setdefault(i, []).extend(limit_labels(t, settings.top_k, settings.min_score) for t in tagged)
+    for batch in _batches(parts):
+        for (i, _), tagged in zip(batch, model.tag_documents([part for _, part in batch], explain=settings.explain)):
+            paragraphs.setdefault(i, []).extend(limit_labels(t, settings.top_k, settings.min_score) for t in tagged)
     results = []
     for i, document in enumerate(read):
         if isinstance(document, FileResult):
@@ -111,6 +111,25 @@ def _tag_chunk(paths: Sequence[str], settings: TagSettings) -> list[FileResult]:
             chars = sum(len(p.text) for p in document.paragraphs)
             results.append(FileResult(display_name(paths[i]), tuple(paragraphs.get(i, ())), chars=chars))
     return results
+
+
+BATCH_CHARS = 200_000  # characters of text per model pass: the array work of a pass grows with it
+
+
+def _batches(parts: list[tuple[int, Document]]) -> Iterator[list[tuple[int, Document]]]:
+    """Consecutive parts, about BATCH_CHARS characters a batch: a chunk of ordinary reports is one
+    batch; a huge report (cut into sections) takes several, so memory stays flat whatever its size."""
+    batch: list[tuple[int, Document]] = []
+    size = 0
+    for item in parts:
+        chars = sum(len(p.text) for p in item[1].paragraphs)
+        if batch and size + chars > BATCH_CHARS:
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += chars
+    if batch:
+        yield batch
 
 
 def tag_files(files: Sequence[str], settings: TagSettings, *, jobs: int = 1, chunk_size: int = 16) -> Iterator[FileResult]:
