@@ -130,8 +130,8 @@ def run_case(
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    exit_code = None if timed_out else os.waitstatus_to_exitcode(status)
-    return Outcome(case, exit_code, stdout, stderr, seconds, usage.ru_maxrss / 1024, timed_out)
+    exit_code = None if timed_out else (process.returncode if status is None else os.waitstatus_to_exitcode(status))
+    return Outcome(case, exit_code, stdout, stderr, seconds, (usage.ru_maxrss / 1024) if usage else 0.0, timed_out)
 
 
 def _wait(process: subprocess.Popen, timeout: float):
@@ -139,7 +139,10 @@ def _wait(process: subprocess.Popen, timeout: float):
     deadline = time.monotonic() + timeout
     timed_out = False
     while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        try:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        except ChildProcessError:  # an after_start hook's poll() reaped it first: its code is kept, its rusage lost
+            return None, None, timed_out
         if pid:
             process.returncode = os.waitstatus_to_exitcode(status)
             return status, usage, timed_out
