@@ -16,7 +16,7 @@ import numpy as np
 
 from toolkit.batch.records import BATCH_SIZE, tag_texts
 from toolkit.themes.model import OTHER, ThemeModel
-from toolkit.themes.training import is_single_label, scores
+from toolkit.themes.training import is_single_label, score_table_lines, scores
 
 
 @dataclass
@@ -35,14 +35,7 @@ class EvaluationReport:
         return asdict(self)
 
     def table(self) -> str:
-        lines = [f"{'label':14} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}"]
-        for label in self.labels:
-            m = self.per_label[label]
-            lines.append(f"{label:14} {m['precision']:9.3f} {m['recall']:7.3f} {m['f1']:6.3f} {int(m['support']):8d}")
-        for name, m in (("micro", self.micro), ("macro", self.macro)):
-            lines.append(f"{name:14} {m['precision']:9.3f} {m['recall']:7.3f} {m['f1']:6.3f}")
-        if self.accuracy is not None:
-            lines.append(f"{'accuracy':14} {self.accuracy:9.3f}   (single-label data: each record's best label)")
+        lines = score_table_lines(self.labels, self.per_label, self.micro, self.macro, self.accuracy)
         lines.append(f"scored on {self.n_records} records of {self.source}, each tagged on its own")
         if self.unknown_labels:
             lines.append(f"labels the model does not know (all missed): {', '.join(self.unknown_labels)}")

@@ -175,17 +175,8 @@ class TrainingReport:
         return asdict(self)
 
     def table(self) -> str:
-        lines = [f"{'label':14} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8} {'threshold':>9}"]
-        for label in self.labels:
-            m = self.per_label[label]
-            threshold = "best" if self.single_label else f"{self.thresholds[label]:9.3f}"
-            lines.append(
-                f"{label:14} {m['precision']:9.3f} {m['recall']:7.3f} {m['f1']:6.3f} {int(m['support']):8d} {threshold:>9}"
-            )
-        for name, m in (("micro", self.micro), ("macro", self.macro)):
-            lines.append(f"{name:14} {m['precision']:9.3f} {m['recall']:7.3f} {m['f1']:6.3f}")
-        if self.accuracy is not None:
-            lines.append(f"{'accuracy':14} {self.accuracy:9.3f}   (single-label data: each record gets its best label)")
+        threshold = {label: "best" if self.single_label else f"{self.thresholds[label]:9.3f}" for label in self.labels}
+        lines = score_table_lines(self.labels, self.per_label, self.micro, self.macro, self.accuracy, ("threshold", threshold))
         lines.append(
             f"{self.folds}-fold cross-validation grouped by document: {self.n_records} paragraphs, {self.n_groups} documents"
         )
@@ -200,6 +191,29 @@ def feature_block_summary(blocks: Sequence[str], left_out: dict[str, str]) -> st
     if left_out:
         line += "; left out: " + "; ".join(f"{block} ({reason})" for block, reason in left_out.items())
     return line
+
+
+def score_table_lines(
+    labels: Sequence[str],
+    per_label: dict[str, dict[str, float]],
+    micro: dict[str, float],
+    macro: dict[str, float],
+    accuracy: float | None,
+    extra: tuple[str, dict[str, str]] | None = None,
+) -> list[str]:
+    """The per-label precision / recall / F1 / support table, micro and macro, and accuracy for
+    single-label data; ``extra`` adds a last column (its name, and its cell per label)."""
+    header = f"{'label':14} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}"
+    lines = [header + (f" {extra[0]:>9}" if extra else "")]
+    for label in labels:
+        m = per_label[label]
+        row = f"{label:14} {m['precision']:9.3f} {m['recall']:7.3f} {m['f1']:6.3f} {int(m['support']):8d}"
+        lines.append(row + (f" {extra[1][label]:>9}" if extra else ""))
+    for name, m in (("micro", micro), ("macro", macro)):
+        lines.append(f"{name:14} {m['precision']:9.3f} {m['recall']:7.3f} {m['f1']:6.3f}")
+    if accuracy is not None:
+        lines.append(f"{'accuracy':14} {accuracy:9.3f}   (single-label data: each record gets its best label)")
+    return lines
 
 
 # --- reading labelled data -------------------------------------------------------------
