@@ -227,3 +227,14 @@ def test_command_names_a_bad_tag_file(corpus_folder, tmp_path):
     result = CliRunner().invoke(report_command, [str(corpus_folder / "xwlb"), "--from", str(records), "-o", str(tmp_path / "p.html")])
     assert result.exit_code == 2
     assert result.output.strip() == f"report: error: {records}: line 1: a tag record needs text and labels"
+
+
+def test_command_without_jinja2_says_how_to_install_it(corpus_folder, tmp_path, monkeypatch):
+    """`pip install .` has no Jinja2 (the page is the `report` extra): one line saying what to install."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "jinja2", None)  # import jinja2 now raises ImportError
+    result = CliRunner().invoke(report_command, [str(corpus_folder / "xwlb"), "-o", str(tmp_path / "page.html")])
+    assert result.exit_code == 2
+    assert result.output.strip() == "report: error: the report page needs Jinja2: pip install 'cn-news-toolkit[report]'"
+    assert not (tmp_path / "page.html").exists()

@@ -52,6 +52,13 @@ def report_command(paths, output, force, metadata, from_tags, summaries, pattern
     could not be read (named on stderr); 2 usage error or bad --metadata /
     --from / --summaries; 3 model error.
     """
+    # Checked before anything of the page is imported (its charts need MarkupSafe, Jinja2's escaper),
+    # and before an hour of tagging, not after.
+    try:
+        import jinja2  # noqa: F401
+    except ImportError:
+        error_line("report", "the report page needs Jinja2: pip install 'cn-news-toolkit[report]'")
+        sys.exit(EXIT_USAGE)
     from tqdm import tqdm
 
     from toolkit.api import report
@@ -62,11 +69,6 @@ def report_command(paths, output, force, metadata, from_tags, summaries, pattern
     from toolkit.reporting.page import MissingExtraError, render_page
 
     refuse_existing_output("report", output, force)
-    try:
-        import jinja2  # noqa: F401  (fail before an hour of tagging, not after)
-    except ImportError:
-        error_line("report", "the report page needs Jinja2: pip install 'cn-news-toolkit[report]'")
-        sys.exit(EXIT_USAGE)
     load_model_or_exit("report", model, trust_model, cached=True)
     with tqdm(total=0, unit="file", disable=None, file=sys.stderr, leave=False) as bar:
 
