@@ -16,7 +16,7 @@ import numpy as np
 
 from toolkit.batch.records import BATCH_SIZE, tag_texts
 from toolkit.themes.model import OTHER, ThemeModel
-from toolkit.themes.training import is_single_label, score_table_lines, scores
+from toolkit.themes.training import is_single_label, label_matrix, score_table_lines, scores
 
 
 @dataclass
@@ -47,11 +47,7 @@ def evaluate_model(model: ThemeModel, records: Sequence[dict], *, source: str = 
     unknown = sorted({l for r in records for l in r["labels"] if l != OTHER and l not in model.labels})
     labels = list(model.labels) + unknown
     column = {label: j for j, label in enumerate(labels)}
-    targets = np.zeros((len(records), len(labels)), dtype=np.int8)
-    for row, record in enumerate(records):
-        for label in record["labels"]:
-            if label != OTHER:
-                targets[row, column[label]] = 1
+    targets = label_matrix(records, labels)
     predicted = np.zeros_like(targets)
     best = np.zeros(len(records), dtype=int)
     for start in range(0, len(records), BATCH_SIZE):

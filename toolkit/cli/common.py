@@ -199,37 +199,6 @@ def closing_line(program: str, done: int, verb: str, details: str, failed: int, 
     return f"{program}: {done} file{'' if done == 1 else 's'} {verb} ({details}), {failed} failed{where} in {seconds:.1f} s"
 
 
-class _NoBar:
-    """Stands in for a tqdm bar when none is shown (saves importing tqdm: a tenth of a second at start)."""
-
-    def __enter__(self) -> "_NoBar":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        return None
-
-    def update(self, n: int = 1) -> None:
-        return None
-
-    def external_write_mode(self, file=None):
-        import contextlib
-
-        return contextlib.nullcontext()
-
-
-def progress_bar(total: int, *, shown: bool):
-    """A progress bar on stderr, only when ``shown`` and stderr is a terminal."""
-    try:
-        terminal = sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        terminal = False
-    if not (shown and terminal):
-        return _NoBar()
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="file", file=sys.stderr, leave=False)
-
-
 def version_option(program: str):
     """``--version``: the installed package's version, looked up only when asked for."""
 

@@ -21,7 +21,6 @@ from toolkit.cli.common import (
     load_model_or_exit,
     positive,
     printable,
-    progress_bar,
     ratio_in_unit_interval,
     refuse_existing_output,
     report_selection,
@@ -76,6 +75,7 @@ def summarise_command(
     with --glob; with -o, one JSON line per file is written and a progress
     bar is shown on a terminal.
     """
+    from toolkit.batch.progress import BatchProgress
     from toolkit.batch.summaries import SummarySettings, summarise_files
 
     if by_theme and (sentences or max_chars or ratio):
@@ -98,12 +98,12 @@ def summarise_command(
 
     def run(out) -> None:
         nonlocal failed, done, chars
-        with progress_bar(len(files), shown=not quiet and len(files) > 1) as bar:
+        with BatchProgress(len(files), shown=not quiet and len(files) > 1) as bar:
             for result in summarise_files(files, settings, jobs=jobs):
-                bar.update(1)
+                bar.update(result)
                 if result.error:
                     failed += 1
-                    with bar.external_write_mode(file=sys.stderr):
+                    with bar.lifted():
                         error_line("summarise", result.error)
                     continue
                 if as_json:
@@ -112,7 +112,7 @@ def summarise_command(
                     header = f"{'' if done == 0 else chr(10)}==> {printable(result.file)} <==\n" if with_headers else ""
                     text = f"{header}{result.text}\n"
                 # On a terminal the bar is lifted while a summary is printed, so the two do not mix.
-                with bar.external_write_mode(file=sys.stderr) if out is sys.stdout else contextlib.nullcontext():
+                with bar.lifted() if out is sys.stdout else contextlib.nullcontext():
                     out.write(text)
                     out.flush()
                 done += 1

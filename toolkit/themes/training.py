@@ -395,6 +395,17 @@ def record_analysis_text(pipeline: TextPipeline, text: str) -> str:
     return " ".join(parts)
 
 
+def label_matrix(records: Sequence[dict], labels: Sequence[str]) -> np.ndarray:
+    """records x labels, 1 where a record has the label (``other`` is no label)."""
+    column = {label: j for j, label in enumerate(labels)}
+    targets = np.zeros((len(records), len(labels)), dtype=np.int8)
+    for row, record in enumerate(records):
+        for label in record["labels"]:
+            if label != OTHER:
+                targets[row, column[label]] = 1
+    return targets
+
+
 def prepare(records: Sequence[dict], pipeline: TextPipeline, blocks: Sequence[str] = FeatureSpace.BLOCKS) -> Prepared:
     """Clean, simplify and segment every record once; folds then only slice the results.
 
@@ -405,11 +416,7 @@ def prepare(records: Sequence[dict], pipeline: TextPipeline, blocks: Sequence[st
     if not labels:
         raise LabelledDataError("the data has no labels other than 'other'")
     index = {l: i for i, l in enumerate(labels)}
-    targets = np.zeros((len(records), len(labels)), dtype=np.int8)
-    for row, r in enumerate(records):
-        for l in r["labels"]:
-            if l != OTHER:
-                targets[row, index[l]] = 1
+    targets = label_matrix(records, labels)
     primary = np.array([index.get(r["labels"][0], len(labels)) for r in records])
     groups = np.array([r.get("group", f"#record{i}") for i, r in enumerate(records)])
     reading_order = np.lexsort(([r.get("line", 0) for r in records], groups))  # stable: unnumbered lines keep file order
