@@ -192,3 +192,15 @@ def test_json_keywords_are_whole_words_in_the_articles_script(seed_paths):
     fragments = json.loads(run("--json", str(seed_paths["004"])).output)["keywords"]
     assert fragments and not {"该区", "余条", "万余张", "各乡镇"} & set(fragments)
     assert "摸排" in fragments
+
+
+def test_force_replaces_an_existing_output_and_without_it_nothing_is_touched(seed_paths, tmp_path):
+    out = tmp_path / "summaries.jsonl"
+    out.write_text("an older run\n", encoding="utf-8")
+    refused = run(str(seed_paths["001"]), "-o", str(out))
+    assert refused.exit_code == 2 and "already exists" in refused.output
+    assert out.read_text(encoding="utf-8") == "an older run\n"
+    forced = run(str(seed_paths["001"]), "-o", str(out), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["file"].endswith("001_c7bb10757f092b7d.txt")
+    assert [p.name for p in tmp_path.iterdir()] == ["summaries.jsonl"]

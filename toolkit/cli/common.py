@@ -11,6 +11,7 @@ that need them, so ``summarise`` starts fast.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import math
 import os
@@ -157,6 +158,21 @@ def current_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+@contextlib.contextmanager
+def written_atomically(program: str, output: str, *, force: bool):
+    """An ``-o`` file written atomically (``batch.output.AtomicOutput``, given ``force`` so a forced
+    run may replace the target), or a one-line error: exit 2 when refused at the start (exists,
+    claimed by another run), 1 when writing failed (a full disk); nothing is left behind."""
+    from toolkit.batch.output import AtomicOutput, OutputError
+
+    try:
+        with AtomicOutput(output, force=force) as out:
+            yield out
+    except OutputError as error:
+        error_line(program, str(error))
+        sys.exit(EXIT_USAGE if error.at_start else EXIT_SOME_FAILED)
 
 
 def honour_umask(path: str | Path) -> None:

@@ -18,6 +18,7 @@ from toolkit.cli.common import (
     positive,
     refuse_existing_output,
     version_option,
+    written_atomically,
 )
 
 EPILOG = """\b
@@ -62,7 +63,6 @@ def report_command(paths, output, force, metadata, from_tags, summaries, pattern
     from tqdm import tqdm
 
     from toolkit.api import report
-    from toolkit.batch.output import AtomicOutput, OutputError
     from toolkit.modelfiles import ModelError
     from toolkit.reporting.collect import ReportInputError
     from toolkit.reporting.metadata import MetadataError
@@ -102,12 +102,8 @@ def report_command(paths, output, force, metadata, from_tags, summaries, pattern
     except MissingExtraError as error:
         error_line("report", str(error))
         sys.exit(EXIT_USAGE)
-    try:
-        with AtomicOutput(output, force=force) as out:
-            out.write(page)
-    except OutputError as error:  # another run claimed the target, or the disk filled: nothing is left behind
-        error_line("report", str(error))
-        sys.exit(EXIT_USAGE if error.at_start else EXIT_SOME_FAILED)
+    with written_atomically("report", output, force=force) as out:
+        out.write(page)
     for failure in data["corpus"]["failed"]:
         error_line("report", failure["error"])
     corpus = data["corpus"]

@@ -27,6 +27,7 @@ from toolkit.cli.common import (
     select_files,
     text_encoding,
     version_option,
+    written_atomically,
 )
 
 EPILOG = """\b
@@ -119,9 +120,7 @@ def summarise_command(
                 chars += result.chars
 
     if output:
-        from toolkit.batch.output import AtomicOutput
-
-        with AtomicOutput(output) as out:
+        with written_atomically("summarise", output, force=force) as out:
             run(out)
         honour_umask(output)
     else:

@@ -7,7 +7,7 @@ from typing import Sequence
 
 import click
 
-from toolkit.cli.common import EXIT_OK, EXIT_SOME_FAILED, error_line
+from toolkit.cli.common import EXIT_OK, EXIT_SOME_FAILED, error_line, written_atomically
 
 
 def tag_records_files(
@@ -17,7 +17,6 @@ def tag_records_files(
 
     Unreadable files and refused lines are named on stderr, one line each; the rest is still tagged.
     """
-    from toolkit.batch.output import AtomicOutput
     from toolkit.batch.records import RecordsError, read_records, tagged_records, write_tagged_records
 
     files, failed_lines, failed_files = [], 0, 0
@@ -39,7 +38,7 @@ def tag_records_files(
         for row in tagged_records(model, records_file.records, text_field=text_field, top_k=top_k, min_score=min_score)
     )
     if output:
-        with AtomicOutput(output, force=force) as out:
+        with written_atomically("tag", output, force=force) as out:
             written = write_tagged_records(rows, fmt, out, columns)
     else:
         written = write_tagged_records(rows, fmt, sys.stdout, columns)
