@@ -138,3 +138,28 @@ def test_documents_tagged_together_come_out_as_tagged_alone(model, seed_document
         for a, b in zip(tagged, alone):
             assert a.scores == pytest.approx(b.scores, abs=1e-6)
     assert model.tag_documents([]) == []
+
+
+def test_the_sparse_product_is_the_same_through_scipy_and_numpy(model, seed_documents, monkeypatch):
+    """block_logits takes scipy's compiled product for many entries and numpy's for a few: same scores."""
+    import toolkit.themes.features as features
+
+    documents = list(seed_documents.values())
+    monkeypatch.setattr(features, "SPARSE_PRODUCT_MIN_ENTRIES", 10**12)
+    through_numpy, _, _ = model.documents_probabilities(documents)
+    monkeypatch.setattr(features, "SPARSE_PRODUCT_MIN_ENTRIES", 0)
+    through_scipy, _, _ = model.documents_probabilities(documents)
+    assert through_scipy == pytest.approx(through_numpy, abs=1e-6)
+    assert through_numpy.std(axis=0).max() > 0.01
+
+
+def test_word_ids_memo_gives_the_table_lookup(model, seed_documents):
+    """Words met before come from the memo; the ids equal a fresh lookup in the sorted token table, unknown words -1."""
+    tables = model.features
+    word_lists = [model.pipeline.segmenter.words(p.analysis) for d in seed_documents.values() for p in d.paragraphs]
+    word_lists.append(["没有这个词的词表", "covid"])
+    first = tables.word_ids(word_lists).ids
+    again = tables.word_ids(word_lists).ids  # all from the memo now
+    expected = tables._table_ids([w for words in word_lists for w in words])
+    assert (first == expected).all() and (again == expected).all()
+    assert expected[-2] == -1 and (expected >= 0).mean() > 0.8
