@@ -9,7 +9,8 @@ characters):
 
 * the installed `tag` command on the folder, process start to exit, for each
   ``--jobs`` value: characters per second, the speed-up of each worker count
-  over one, and the peak resident memory of the whole process tree (sampled
+  over one, and the peak memory of the whole process tree (proportional set
+  size, so the model pages that forked workers share count once; sampled
   from /proc every 20 ms);
 * rjieba alone (with the domain dictionary) cutting every paragraph;
 * OpenCC alone converting every paragraph to simplified script;
@@ -46,13 +47,19 @@ SEED = ROOT / "seeds" / "001_c7bb10757f092b7d.txt"
 
 
 def tree_rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc (KiB)."""
+    """Memory of a process and all its descendants, from /proc (KiB): the proportional set size
+    (``Pss`` of smaps_rollup), so pages that forked workers share with their parent (the model)
+    count once, not once per process; the resident set where smaps_rollup is missing."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) if "VmRSS" in status else 0
+            try:
+                rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+                total += int(re.search(r"^Pss:\s+(\d+)", rollup, re.M).group(1))
+            except (OSError, AttributeError):
+                status = Path(f"/proc/{current}/status").read_text()
+                total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) if "VmRSS" in status else 0
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack.extend(int(child) for child in (task / "children").read_text().split())
         except (OSError, AttributeError):
