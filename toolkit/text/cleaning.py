@@ -24,6 +24,7 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _SYLLABLE = rf"[a-zü]{{0,5}}[{_TONED}][a-zü]{{0,4}}"
 _GATEWAY_PINYIN = re.compile(
     rf"(?<=[^\sA-Za-z(（])\({_SYLLABLE}\)"  # 區(qū), also after mojibake such as 皡^(qū)
+    rf"|\?![^\s(（]{{1,3}}\({_SYLLABLE}\)"  # a mangled "。“區(qū)": 責任?!皡^(qū)衛生 (seed 000), 愛心?!北kU(xiǎn)
     rf"|\?{_SYLLABLE}\)"  # mojibake that lost the character and its "(": 請?zhí)
 )
 
