@@ -244,13 +244,15 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
         pending_label: Sentence | None = None
         current: Unit | None = None
         for position, sentence in enumerate(paragraph.sentences):
-            sentence = replace(sentence, text=parts.compact(sentence.text), analysis=parts.compact(sentence.analysis))
-            analysis = sentence.analysis
+            text, analysis = parts.compact(sentence.text), parts.compact(sentence.analysis)
+            if text is not sentence.text or analysis is not sentence.analysis:  # most sentences have no aside
+                sentence = replace(sentence, text=text, analysis=analysis)
             last_in_paragraph = position == len(paragraph.sentences) - 1
             closes_a_quote = analysis.count("”") > analysis.count("“")
             if closes_a_quote and current is None:
                 continue  # the end of a quote whose start is not in a unit: a fragment
-            if current is not None and not parts.is_boilerplate(analysis) and (
+            boilerplate = parts.is_boilerplate(analysis)
+            if current is not None and not boilerplate and (
                 parts.is_attribution(analysis) or closes_a_quote or _unfinished(current)
             ):
                 # 王明说。 belongs to the quote before; a quote still open (or closed
@@ -261,7 +263,7 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
                 pending_label = sentence  # travels with the next sentence of its section
                 continue
             if (
-                parts.is_boilerplate(analysis)
+                boilerplate
                 or (last_in_paragraph and analysis.rstrip().endswith((":", "：")))
                 or parts.is_question(analysis)
                 or parts.is_list_intro(analysis)
