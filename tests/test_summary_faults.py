@@ -178,5 +178,16 @@ def test_titles_questions_and_list_intros_stay_out_of_corpus_summaries():
     for max_chars in (200, 300, 500):
         for sentence in toolkit.summarise(qa, max_chars=max_chars).sentences:
             assert not parts.is_question(sentence.simplified), sentence.text
-    lead = str(toolkit.summarise(_corpus("xwlb/00328.txt"), max_chars=300))
-    assert "央视网消息" not in lead and lead.startswith("统筹推进新冠肺炎疫情防控")
+    for name in ("xwlb/00182.txt", "xwlb/00328.txt", "xwlb/00208.txt"):
+        assert "央视网消息" not in str(toolkit.summarise(_corpus(name), max_chars=300))
+
+
+@needs_corpus
+def test_a_lead_printed_without_its_dateline_is_found_in_the_article():
+    # xwlb/00208 (summ_extra): the lead loses 央视网消息（新闻联播）：; "他强调，…" after it is not dangling.
+    text = _corpus("xwlb/00208.txt")
+    lead = next(s for s in read_document(text).sentences if s.text.startswith("央视网消息"))
+    following = read_document(text).sentences[lead.index + 1].text
+    assert following.startswith("他强调")
+    assert _faults(parts.strip_dateline(lead.text) + following, text)["dangling_opener"] == 0
+    assert _faults(following, text)["dangling_opener"] == 1

@@ -271,7 +271,7 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
             ):
                 pending_label, current = None, None
                 continue
-            if parts.repeats_title(analysis, title_bigrams) or analysis in seen:
+            if parts.repeats_title(parts.strip_dateline(analysis), title_bigrams) or analysis in seen:
                 pending_label, current = None, None
                 continue
             seen.add(analysis)
