@@ -187,3 +187,26 @@ def test_summarise_by_theme(seed_paths):
     as_json = CliRunner().invoke(summarise_command, ["--by-theme", "--json", str(seed_paths["000"])])
     record = json.loads(as_json.stdout)
     assert {t["theme"] for t in record["themes"]} >= {"supplies", "organisation"}
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "csv-wide", "table"])
+@pytest.mark.parametrize("per_document", [False, True])
+def test_records_formatted_by_the_workers_are_the_bytes_formatted_here(seed_paths, fmt, per_document):
+    """Workers send back each file's records as text (RecordFormat.body), the first after the header:
+    the same bytes as formatting the tagged paragraphs in the main process, for every format."""
+    from toolkit.batch.output import RecordFormat
+    from toolkit.batch.tagging import TagSettings, tag_chunk
+    from toolkit.themes.model import default_theme_model
+
+    themes = (*default_theme_model().labels, "other")
+    record_format = RecordFormat(fmt, themes=themes, bom=fmt.startswith("csv"), per_document=per_document, width=90)
+    paths = [str(seed_paths[name]) for name in ("000", "002", "004")]
+    plain = tag_chunk(paths, TagSettings(explain=3 if not per_document else 0))
+    formatted = tag_chunk(paths, TagSettings(explain=3 if not per_document else 0), record_format)
+    assert all(r.output and not r.paragraphs and r.paragraph_count == len(p.paragraphs) for r, p in zip(formatted, plain))
+    for position, (worker_side, main_side) in enumerate(zip(formatted, plain)):
+        header = position == 0
+        assert record_format(worker_side, header) == record_format(main_side, header)
+    text = "".join(record_format(r, i == 0) for i, r in enumerate(formatted))
+    assert text.count("\ufeff") == (1 if fmt.startswith("csv") else 0)
+    assert "002_" in text and len(text) > 250

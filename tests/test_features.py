@@ -115,12 +115,13 @@ def test_a_format_three_model_with_term_lists_still_loads(model, seed_documents,
     assert old.document_probabilities(document)[0] == pytest.approx(model.document_probabilities(document)[0], abs=1e-6)
 
 
-def test_tagging_a_file_imports_neither_scikit_learn_nor_scipy(seed_paths):
+def test_tagging_a_file_imports_no_scikit_learn(seed_paths):
+    """Tagging reads the model's arrays: no scikit-learn (2 s of imports), and of scipy only its sparse matrices."""
     script = (
         "import sys, toolkit; "
         f"tagged = toolkit.tag(open({str(seed_paths['000'])!r}, 'rb').read()); "
         "assert tagged and any(t.labels != ('other',) for t in tagged); "
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy'}))"
+        "print(sorted({'.'.join(m.split('.')[:2]) for m in sys.modules} & {'sklearn', 'scipy.stats', 'scipy.optimize', 'scipy.linalg'}))"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -138,3 +139,25 @@ def test_documents_tagged_together_come_out_as_tagged_alone(model, seed_document
         for a, b in zip(tagged, alone):
             assert a.scores == pytest.approx(b.scores, abs=1e-6)
     assert model.tag_documents([]) == []
+
+
+def test_a_paragraphs_scores_do_not_depend_on_what_it_is_tagged_with(model, seed_documents):
+    """The same bytes whatever the batch (-j N, Dask partitions, one file): each document's scores tagged
+    in one batch with the others are exactly its scores tagged alone."""
+    documents = list(seed_documents.values())
+    together, _, document_of_row = model.documents_probabilities(documents)
+    for number, document in enumerate(documents):
+        alone, _ = model.document_probabilities(document)
+        assert np.array_equal(together[document_of_row == number], alone)
+
+
+def test_word_ids_memo_gives_the_table_lookup(model, seed_documents):
+    """Words met before come from the memo; the ids equal a fresh lookup in the sorted token table, unknown words -1."""
+    tables = model.features
+    word_lists = [model.pipeline.segmenter.words(p.analysis) for d in seed_documents.values() for p in d.paragraphs]
+    word_lists.append(["没有这个词的词表", "covid"])
+    first = tables.word_ids(word_lists).ids
+    again = tables.word_ids(word_lists).ids  # all from the memo now
+    expected = tables._table_ids([w for words in word_lists for w in words])
+    assert (first == expected).all() and (again == expected).all()
+    assert expected[-2] == -1 and (expected >= 0).mean() > 0.8

@@ -57,3 +57,26 @@ def test_arbitrary_bytes_either_summarise_or_raise_read_error(data):
         toolkit.summarise(data)
     except toolkit.ReadError as error:
         assert "\n" not in str(error)
+
+
+@_settings
+@given(text=st.one_of(_texts, st.text(max_size=60)))
+def test_fold_is_nfkc(text):
+    """The fast fold (full-width ASCII translated first, NFKC only when still needed) is NFKC exactly."""
+    import unicodedata
+
+    from toolkit.text.cleaning import fold
+
+    assert fold(text) == unicodedata.normalize("NFKC", text)
+
+
+@_settings
+@given(text=_texts)
+def test_each_sentence_analysis_is_its_own_cleaning(text):
+    """A sentence's analysis form, cut from its paragraph's when folding kept the length, is what cleaning it alone gives."""
+    from toolkit.text.cleaning import analysis_form
+    from toolkit.text.document import default_pipeline
+
+    pipeline = default_pipeline()
+    for sentence in read_document(text).sentences:
+        assert sentence.analysis == analysis_form(sentence.text, pipeline.to_simplified)

@@ -39,3 +39,17 @@ def test_segmenter_pickles_without_its_dictionary():
     assert clone._cut is None
     assert clone.cut("联防联控") == ["联防联控"]
     assert len(domain_words()) > 50
+
+
+def test_content_words_memo_filters_as_the_rule_says(seed_texts):
+    """Words come from a per-token memo: the same as filtering each token (no stop words, no token without a CJK
+    character or Latin letter, lowercased), the first time and from the memo."""
+    import re
+
+    segmenter = Segmenter()
+    text = seed_texts["000"] + "COVID-19疫情，WHO表示。"
+    tokens = segmenter.cut(text)
+    stop = segmenter._stop_words
+    expected = [t.lower() for t in tokens if t not in stop and re.search(r"[\u3400-\u9fffA-Za-z]", t)]
+    assert segmenter.words(text) == expected == segmenter.words(text)
+    assert "covid-19" in expected and "who" in expected and "的" not in expected

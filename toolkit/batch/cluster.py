@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence
 
-from toolkit.batch.tagging import FileResult, TagSettings, tag_file
+from toolkit.batch.tagging import CHUNK_FILES, FileResult, ResultFormatter, TagSettings, tag_chunk
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -93,13 +93,16 @@ def shipped_model_folder(local_directory: str | Path, digest: str) -> Path:
     return Path(local_directory) / f"cn-news-toolkit-model-{digest}"
 
 
-def tag_partition(paths: Sequence[str], settings: TagSettings, shipped_digest: str | None = None) -> list[FileResult]:
-    """One task: a partition of files, on a worker."""
+def tag_partition(
+    paths: Sequence[str], settings: TagSettings, shipped_digest: str | None = None, formatter: ResultFormatter | None = None
+) -> list[FileResult]:
+    """One task: a partition of files, on a worker, tagged in chunks as the local workers tag them
+    (and formatted there with ``formatter``)."""
     if shipped_digest is not None:
         from distributed import get_worker
 
         settings = replace(settings, model=str(shipped_model_folder(get_worker().local_directory, shipped_digest)))
-    return [tag_file(path, settings) for path in paths]
+    return [result for first in range(0, len(paths), CHUNK_FILES) for result in tag_chunk(paths[first : first + CHUNK_FILES], settings, formatter)]
 
 
 def partition_files(files: Sequence[str], workers: int, *, size: int | None = None) -> list[list[str]]:
@@ -121,6 +124,7 @@ def tag_files_on_cluster(
     partition_size: int | None = None,
     retries: int = 3,
     ship_model: bool = False,
+    formatter: ResultFormatter | None = None,
 ) -> Iterator[FileResult]:
     """Results in file order, as soon as each partition is ready (cf. tagging.tag_files)."""
     distributed = require_distributed()
@@ -141,7 +145,7 @@ def tag_files_on_cluster(
     def submit_next() -> None:
         partition = next(queued, None)
         if partition is not None:
-            in_flight.append(client.submit(tag_partition, partition, settings, digest, retries=retries, pure=False))
+            in_flight.append(client.submit(tag_partition, partition, settings, digest, formatter, retries=retries, pure=False))
 
     for _ in range(in_flight_limit):
         submit_next()

@@ -7,12 +7,13 @@ import errno
 import io
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
 
 from toolkit.atomic import remove_path, removed_on_signal, sweep_litter, temporary_file
 from toolkit.batch.tagging import FileResult
-from toolkit.text.reading import display_name
+from toolkit.text.reading import display_name, printable
 from toolkit.themes.model import OTHER
 
 CSV_COLUMNS = ("file", "line", "paragraph", "text", "labels", "scores")
@@ -22,6 +23,61 @@ MAIN_THEME_SHARE = 0.2
 # The table's label column: two themes with scores ("organisation .55, reopening .43") fit.
 _LABEL_COLUMN = 34
 _MIN_TEXT_COLUMN = 12
+
+
+@dataclass(frozen=True)
+class RecordFormat:
+    """How `tag` writes each file's records: format, BOM, one record per paragraph or per document.
+
+    Picklable, so the worker that tags a file also formats it (``tag_chunk``): the records
+    travel back as text and the formatting is spread over the workers.  Called with a result
+    and ``header`` (true for the first file written) it gives the file's text as it appears in
+    the output; ``header()`` + ``body(result)`` is the same text, in two parts.
+    """
+
+    fmt: str = "jsonl"
+    themes: tuple[str, ...] = ()  # the model's labels then "other": CSV columns of csv-wide and --per-document
+    bom: bool = False
+    per_document: bool = False
+    width: int = 100  # terminal columns of a table
+
+    def __call__(self, result: FileResult, header: bool) -> str:
+        if result.output is not None:  # formatted by the worker
+            return (self.header() if header else "") + result.output
+        return self._formatted(result, header)
+
+    def body(self, result: FileResult) -> str:
+        return self._formatted(result, header=False)
+
+    def header(self) -> str:
+        """What precedes the first file's records: the BOM, the CSV header row."""
+        buffer = io.StringIO()
+        if self.bom:
+            buffer.write("\ufeff")
+        labels = [theme for theme in self.themes if theme != OTHER]
+        if self.fmt in ("csv", "csv-wide") and self.per_document:
+            csv.writer(buffer).writerow(["file", "paragraphs", "main_themes", *(f"share_{theme}" for theme in self.themes)])
+        elif self.fmt == "csv":
+            csv.writer(buffer).writerow(CSV_COLUMNS)
+        elif self.fmt == "csv-wide":
+            if not labels:
+                raise ValueError("csv-wide needs the model's themes for its header")
+            csv.writer(buffer).writerow([*CSV_COLUMNS[:-1], *(f"score_{theme}" for theme in labels)])
+        return buffer.getvalue()
+
+    def _formatted(self, result: FileResult, header: bool) -> str:
+        buffer = io.StringIO()  # keeps csv's \r\n as written, like the output file opened with newline=""
+        if self.bom and header:
+            buffer.write("\ufeff")
+        name = printable(result.file)
+        if self.per_document:
+            record = document_record(result)
+            record["file"] = name
+            format_document_records([record], self.fmt, buffer, themes=self.themes, header=header, width=self.width)
+        else:
+            rows = (dict(row, file=name) for row in records(result))
+            format_records(rows, self.fmt, buffer, header=header, width=self.width)
+        return buffer.getvalue()
 
 
 def records(result: FileResult) -> Iterator[dict]:

@@ -181,7 +181,7 @@ class ResumeJournal:
         self._partial.write(output)
         self._partial.flush()
         end = (self.finished[-1].end if self.finished else 0) + len(output)
-        entry = FinishedFile(result.file, result.error, len(result.paragraphs), result.chars, end, zlib.crc32(output))
+        entry = FinishedFile(result.file, result.error, result.paragraph_count, result.chars, end, zlib.crc32(output))
         self._index.write(json.dumps(entry.__dict__, ensure_ascii=False).encode("utf-8") + b"\n")
         self._index.flush()
         self.finished.append(entry)

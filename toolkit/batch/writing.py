@@ -6,14 +6,13 @@ write through the same code and give the same bytes.
 
 from __future__ import annotations
 
-import io
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Sequence
 
 from toolkit.atomic import sweep_litter
-from toolkit.batch.output import format_records, records
+from toolkit.batch.output import RecordFormat
 from toolkit.batch.progress import BatchProgress
 from toolkit.batch.resume import JournalError, ResumeJournal, run_fingerprint
 from toolkit.batch.tagging import FileResult, TagSettings, tag_files
@@ -31,15 +30,9 @@ class BatchCounts:
 ResultFormatter = Callable[[FileResult, bool], str]
 
 
-def formatter(fmt: str) -> ResultFormatter:
+def formatter(fmt: str) -> RecordFormat:
     """The plain formatter: each paragraph's record in ``fmt``."""
-
-    def format_result(result: FileResult, header: bool) -> str:
-        buffer = io.StringIO()  # keeps csv's \r\n as written, like the output file opened with newline=""
-        format_records(records(result), fmt, buffer, header=header)
-        return buffer.getvalue()
-
-    return format_result
+    return RecordFormat(fmt)
 
 
 def write_batch(
@@ -88,7 +81,7 @@ def write_batch(
                 text = format_result(result, header)
                 header = False
                 counts.files += 1
-                counts.paragraphs += len(result.paragraphs)
+                counts.paragraphs += result.paragraph_count
                 counts.chars += result.chars
             if journal is not None:
                 journal.append(result, text.encode("utf-8"))
@@ -152,7 +145,7 @@ def run_tag_batch(
     files: Sequence[str],
     settings: TagSettings,
     *,
-    format_result: ResultFormatter,
+    format_result: RecordFormat,
     output_options: dict,
     output: str | None,
     force: bool = False,
@@ -177,9 +170,9 @@ def run_tag_batch(
             from toolkit.batch.cluster import connect, tag_files_on_cluster
 
             client = stack.enter_context(connect(scheduler))
-            tag_remaining = lambda remaining: tag_files_on_cluster(remaining, settings, client, ship_model=ship_model)
+            tag_remaining = lambda remaining: tag_files_on_cluster(remaining, settings, client, ship_model=ship_model, formatter=format_result)
         else:
-            tag_remaining = lambda remaining: tag_files(remaining, settings, jobs=jobs)
+            tag_remaining = lambda remaining: tag_files(remaining, settings, jobs=jobs, formatter=format_result)
         if not output:
             return write_batch(
                 files, tag_remaining, format_result=format_result, out=stdout or sys.stdout,

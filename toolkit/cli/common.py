@@ -15,13 +15,14 @@ import contextlib
 import errno
 import math
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 import click
+
+from toolkit.text.reading import printable  # noqa: F401  (the commands import it from here)
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -32,18 +33,6 @@ EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, what `set -o pipefail` expects from `..
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def printable(text: str) -> str:
-    """``text`` safe to print on one line in any output encoding.
-
-    File names are bytes: ones that are not UTF-8 reach Python as lone
-    surrogates, which a strict UTF-8 stream refuses (a traceback); a newline in
-    a name would split an error line in two.  Both become backslash escapes.
-    """
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return _CONTROL_CHARACTERS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def error_line(program: str, message: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 import sys
 import textwrap
@@ -24,7 +23,6 @@ from toolkit.cli.common import (
     inputs_or_stdin,
     load_model_or_exit,
     positive,
-    printable,
     refuse_existing_output,
     report_selection,
     select_files,
@@ -93,7 +91,7 @@ def tag_command(
     paragraphs, main_themes, shares.
     """
     from toolkit.batch.cluster import ClusterError
-    from toolkit.batch.output import document_record, format_document_records, format_records, records
+    from toolkit.batch.output import RecordFormat
     from toolkit.batch.resume import JournalError
     from toolkit.batch.tagging import TagSettings
     from toolkit.batch.writing import run_tag_batch, tag_output_options
@@ -117,9 +115,9 @@ def tag_command(
     paths = inputs_or_stdin(paths)
     refuse_existing_output("tag", output, force)
     started = time.perf_counter()
-    # Fail fast, before any file is read.  With workers the main process keeps only the labels: each worker
-    # loads its own copy, so -j N holds N copies of the model, not N + 1.
-    theme_model = load_model_or_exit("tag", model, trust_model, cached=jobs == 1 and not (text_field or text_column), quiet=quiet)
+    # Fail fast, before any file is read.  The loaded model is kept (cached) for tagging: -j N workers are
+    # forked from this process and share it.
+    theme_model = load_model_or_exit("tag", model, trust_model, cached=not (text_field or text_column or scheduler), quiet=quiet)
     if text_field or text_column:
         if fmt not in ("jsonl", "csv") or explain or encoding or jobs > 1 or per_document or resume or scheduler or bom:
             raise click.UsageError(
@@ -138,21 +136,7 @@ def tag_command(
     settings = TagSettings(model, trust_model, encoding, top_k, min_score, 5 if explain else 0)
     width = shutil.get_terminal_size((100, 24)).columns
 
-    def format_result(result, header: bool) -> str:
-        """One file's records as they appear in the output (names escaped; the BOM before the first)."""
-        chunk = io.StringIO()
-        if bom and header:
-            chunk.write("\ufeff")
-        result_name = printable(result.file)
-        if per_document:
-            record = document_record(result)
-            record["file"] = result_name
-            format_document_records([record], fmt, chunk, themes=themes, header=header, width=width)
-        else:
-            rows = (dict(row, file=result_name) for row in records(result))
-            format_records(rows, fmt, chunk, header=header, width=width)
-        return chunk.getvalue()
-
+    format_result = RecordFormat(fmt, themes=tuple(themes), bom=bom, per_document=per_document, width=width)
     output_options = tag_output_options(fmt, bom=bom, per_document=per_document, width=width)
     try:
         counts = run_tag_batch(

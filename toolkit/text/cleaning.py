@@ -62,6 +62,8 @@ _LINK_MARKER_MAX = 12
 # Photo captions: a short line ending in who supplied the photo (官渡區委宣傳部供圖).
 _CAPTION = re.compile(r"(供图|摄|图片由.{0,20}提供)\s*$|^\s*(图为|图片[:：]|图\s*[:：])")
 _CAPTION_MAX_CHARS = 80
+# U+FF01..U+FF5E (！ to ～) are ASCII shifted by 0xFEE0; U+3000 is the ideographic space.
+_FULL_WIDTH_TO_ASCII = str.maketrans({chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "})
 
 
 # Unicode categories Cc (control), Cs (surrogate) and Co (private use), but for \t and \n:
@@ -83,8 +85,14 @@ def strip_inline_bylines(paragraph: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Fold full-width and compatibility variants (ＡＢＣ１２３，！ to ABC123,!)."""
-    return unicodedata.normalize("NFKC", text)
+    """Fold full-width and compatibility variants (ＡＢＣ１２３，！ to ABC123,!): NFKC.
+
+    Full-width ASCII and the ideographic space are mapped first by one ``translate`` (their
+    NFKC forms, so the result is the same): almost every Chinese line is then already in
+    NFKC, and the full normalisation, the slower step, runs only for the rest.
+    """
+    text = text.translate(_FULL_WIDTH_TO_ASCII)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 def strip_link_marker(line: str) -> str | None:

@@ -30,7 +30,7 @@ from toolkit.text.cleaning import (
     strip_link_marker,
 )
 from toolkit.text.reading import ReadError, decode
-from toolkit.text.splitting import looks_like_heading, split_lines, split_sentences
+from toolkit.text.splitting import looks_like_heading, sentence_spans, split_lines, split_sentences
 from toolkit.text.words import Segmenter
 
 TEXT = "text"
@@ -136,11 +136,15 @@ class TextPipeline:
                 kind = HEADING if looks_like_heading(line) else TEXT
             index = len(paragraphs)
             sentences = []
-            for sentence_text in split_sentences(line):
+            # Folding and conversion keep almost every line's length; then each sentence's analysis
+            # form is the same stretch of the line's, and only lines that changed length convert
+            # sentence by sentence (the cleaning is then done once per character, not twice).
+            same_length = len(analysis) == len(line)
+            for start, end in sentence_spans(line):
                 sentences.append(
                     Sentence(
-                        text=sentence_text,
-                        analysis=analysis_form(sentence_text, self.to_simplified),
+                        text=line[start:end],
+                        analysis=analysis[start:end] if same_length else analysis_form(line[start:end], self.to_simplified),
                         index=sentence_count,
                         paragraph=index,
                         line=line_number,

@@ -43,6 +43,20 @@ class ReadError(Exception):
         self.reason = reason
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one line in any output encoding.
+
+    File names are bytes: ones that are not UTF-8 reach Python as lone
+    surrogates, which a strict UTF-8 stream refuses (a traceback); a newline in
+    a name would split an error line in two.  Both become backslash escapes.
+    """
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _CONTROL_CHARACTERS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def display_name(path: str | bytes | os.PathLike) -> str:
     """A file name made safe for a one-line message, whatever its bytes.
 

@@ -21,12 +21,19 @@ def split_lines(text: str) -> list[str]:
 
 def split_sentences(paragraph: str) -> list[str]:
     """Sentences of one paragraph, stripped; a last sentence without an end mark is kept."""
-    sentences = []
+    return [paragraph[start:end] for start, end in sentence_spans(paragraph)]
+
+
+def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+    """Where each sentence of :func:`split_sentences` starts and ends in the paragraph."""
+    spans = []
     for match in _SENTENCE.finditer(paragraph):
-        sentence = match.group(0).strip()
-        if sentence:
-            sentences.append(sentence)
-    return sentences
+        sentence = match.group(0)
+        stripped = sentence.strip()
+        if stripped:
+            start = match.start() + (len(sentence) - len(sentence.lstrip()))
+            spans.append((start, start + len(stripped)))
+    return spans
 
 
 def looks_like_heading(paragraph: str, *, max_chars: int = 40) -> bool:

