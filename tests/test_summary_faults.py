@@ -191,3 +191,40 @@ def test_a_lead_printed_without_its_dateline_is_found_in_the_article():
     assert following.startswith("他强调")
     assert _faults(parts.strip_dateline(lead.text) + following, text)["dangling_opener"] == 0
     assert _faults(following, text)["dangling_opener"] == 1
+
+
+def test_a_lead_with_a_scrap_after_it_is_not_a_title():
+    # longdoc_mini (nlpcc2017, document 6): the first line is the lead with a date scrap after it;
+    # taken for a title, its lead was never chosen (longdoc_mini fell below lead).
+    from toolkit.summarising.summariser import title_paragraphs
+
+    text = (
+        "澳大利亚央行将利率降至纪录低点，以应对疲软的经济前景，并遏制澳元进一步走强。05/05\n13:37\n|\n"
+        "评论(0)A+澳大利亚央行周二发布声明称，将关键利率由2.25%调降至2%，符合此前交易员及接受彭博调查的29位经济学家中25位的预期。"
+        "据彭博社报道，上月澳央行官员曾警告，矿业之外的行业投资可能下滑。"
+    )
+    assert title_paragraphs(read_document(text)) == set()
+    assert str(toolkit.summarise(text, max_chars=38)).startswith("澳大利亚央行将利率降至纪录低点")
+    # a long headline without any end mark is still a title (xwlb/00182)
+    headline = "中共中央政治局常务委员会召开会议 分析新冠肺炎疫情形势研究加强防控工作\n新华社北京2月3日电 中共中央政治局常务委员会2月3日召开会议。"
+    assert title_paragraphs(read_document(headline)) == {0}
+
+
+def test_a_sentence_opening_with_bing_needs_the_one_before(seed_texts):
+    # seed 002, line 44: "并对湖北以外的返乡人员…" continues the sentence before it
+    assert parts.refers_back("并对湖北以外的返乡人员开展全覆盖日常体温测量，形成网格，每10户设立1名负责人开展疫情防控各项工作。")
+    assert not parts.refers_back("并购重组审核正常进行。")
+    for max_chars in (200, 300, 500):
+        for line in str(toolkit.summarise(seed_texts["002"], max_chars=max_chars)).splitlines():
+            assert not line.startswith(("并", "並")), line
+
+
+def test_a_list_of_quotes_trailing_off_goes_on_into_its_sentence(seed_texts):
+    # seed 000: “區衛生健康局…待命”“區文化和旅游局…”“…消殺”……一時間，官渡區各單位… is one sentence;
+    # split at the ellipsis, the summary opened with the fragment 一時間，官渡區各單位…
+    units = report_units(read_document(seed_texts["000"]))
+    quoted = next(u for u in units if u.first.text.startswith("“衛生健康局防控人員24小時在崗待命”"))
+    assert quoted.text.endswith("一時間,官渡區各單位、各部門各司其職,快速鋪開疫情“防控網”。")
+    for max_chars in (None, 200, 300, 500):
+        for line in str(toolkit.summarise(seed_texts["000"], max_chars=max_chars)).splitlines():
+            assert not line.startswith("一時間"), line

@@ -70,7 +70,7 @@ _ATTRIBUTION = re.compile(
 
 # Openers that refer back to the sentence before: they need it in the summary.
 _BACK_REFERENCE = re.compile(
-    r"^(对此|为此|据此|因此|所以|由此|另一方面|与此同时|但是|但|然而|不过|其中|这些|这一|这个|这种|这是|这样|这里|此举|上述|以上|前者|后者|他们|他|她|它|你们"
+    r"^(对此|为此|据此|因此|所以|由此|另一方面|与此同时|但是|但|然而|不过|其中|并(?!非|购|网|列)|这些|这一|这个|这种|这是|这样|这里|此举|上述|以上|前者|后者|他们|他|她|它|你们"
     r"|[对在从按据][照]?(?:上述|以上|这些|此类)|在此基础上)"
 )
 # Openers that need only the thing named somewhere before: 该区, 该县, 该公司.
