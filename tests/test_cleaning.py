@@ -18,6 +18,20 @@ def test_gateway_pinyin_is_removed_from_seed_lines(seed_texts):
             assert syllable not in cleaned
 
 
+def test_gateway_mojibake_remnants_are_removed(seed_texts):
+    # Seed 000's line 5 holds a mangled "。“區(qū)": 責(zé)任?!皡^(qū)衛(wèi)生
+    line = seed_texts["000"].splitlines()[4]
+    assert "?!皡^(qū)" in line
+    cleaned = remove_artifacts(line)
+    assert "?!" not in cleaned and "皡^" not in cleaned
+    # it held the end of a sentence and an opening quote (a quote closes after it): both come back,
+    # so 責任 ends its sentence and the quoted list reads as one (not 責任衛生健康局…)
+    assert "堅決扛起疫情防控政治責任。“衛生健康局防控人員24小時在崗待命”“區文化和旅游局" in cleaned
+    # the same remnant with letters in it (seed 000, further down the same line): 愛心?!北kU(xiǎn)
+    assert remove_artifacts("戰(zhàn)疫愛心?!北kU(xiǎn)、官渡區(qū)潤土") == "戰疫愛心、官渡區潤土"
+    assert remove_artifacts("真的嗎?!好") == "真的嗎?!好"  # a real "?!" is kept
+
+
 def test_real_brackets_are_kept():
     for text in ["各鎮(街道)、村(社區)", "許可證:(京)字第07311號", "（京）字", "(記者 楊陽)", "(a)項"]:
         assert remove_artifacts(text) == text

@@ -36,9 +36,13 @@ def test_summary_is_whole_sentences_in_article_order(seed_texts):
         for chosen in summary.sentences:
             assert by_index[chosen.index].paragraph == chosen.paragraph
             lead_in, _, rest = chosen.text.partition("：")
-            # whole sentences, or a section heading of the article as lead-in before them
-            assert _consecutive_sentences(document, chosen.index, chosen.text) or (
-                any(lead_in in h for h in headings) and _consecutive_sentences(document, chosen.index, rest)
+            label = by_index[chosen.index].text
+            # whole sentences, or a section heading of the article as lead-in before them, or a
+            # numbered label (一是组织到位。) as the lead-in of its own content (组织到位：…)
+            assert (
+                _consecutive_sentences(document, chosen.index, chosen.text)
+                or (any(lead_in in h for h in headings) and _consecutive_sentences(document, chosen.index, rest))
+                or (lead_in and lead_in in label and _consecutive_sentences(document, chosen.index + 1, rest))
             ), (name, chosen.text)
         assert str(summary).replace("\n", "") == "".join(_texts(summary))
 

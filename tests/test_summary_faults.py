@@ -9,6 +9,7 @@ import toolkit
 from toolkit.api import read_document
 from toolkit.summarising import parts
 from toolkit.summarising.faults import ArticleIndex, count_faults
+from toolkit.summarising.summariser import _unit_text, report_units
 from toolkit.text.cleaning import ScriptConverter
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -128,3 +129,102 @@ def test_checker_and_summariser_on_corpus_notices_and_quotes():
             summary = toolkit.summarise(text, max_chars=max_chars)
             found = _faults(str(summary), text)
             assert not (found["bare_attribution"] or found["bare_label"] or found["boilerplate"] or found["caption"]), (name, found)
+
+
+def test_list_intros_questions_and_table_scraps_on_real_lines():
+    assert parts.is_list_intro("习近平就有序复工复产提出8点要求。")  # corpus xwlb/00328
+    assert parts.is_list_intro("现将有关事项通知如下：")
+    assert not parts.is_list_intro("对参保职工30人(含)以下的企业，裁员率调整为不超过企业参保职工总数的20%。")  # ncp_policies/00120
+    assert parts.is_question("要不要囤积口罩？")  # corpus ncp_policies/00343 (domain_dev), a Q&A heading
+    assert parts.is_question("“网上办税缴费情况怎么样?业务比例能占到多少?”")  # ncp_policies/00016
+    assert parts.is_table_fragment("号：2102108009249007743")  # an account number cut from a table, ncp_policies/00024
+    assert parts.is_table_fragment("办理时间：工作日上午09:00-12:00，下午13:30-17:00。")  # ncp_policies/00186
+    assert not parts.is_table_fragment("改造后的泰康同济（武汉）医院共有1060张床位，其中重症及 ICU 床位达到 780 张。")  # xwlb/00735
+    assert not parts.is_table_fragment("截至2月13日24时，共检查车辆57497辆、人员132587人，做到心中有数。")  # seed 001
+
+
+def test_openers_pointing_back_and_source_datelines_on_real_lines():
+    assert parts.refers_back("你们是疫情中的逆行者，在平凡中展现不凡。")  # corpus
+    assert parts.refers_back("对上述企业坚持在生产一线工作的职工，给予每人每天100元的生活补助。")  # ncp_policies/00120
+    assert parts.strip_dateline("央视网消息（新闻联播）：统筹推进新冠肺炎疫情防控和经济社会发展工作部署会议23日在北京召开。") == (
+        "统筹推进新冠肺炎疫情防控和经济社会发展工作部署会议23日在北京召开。"
+    )  # xwlb/00328
+    assert parts.is_purpose("为切实加强新型冠状病毒肺炎疫情防控工作，更好保障全区人民群众生命安全和身体健康。")  # summ_extra
+    assert not parts.is_purpose("截至2月18日，全区规模以上工业企业复工复产率达68%。")
+
+
+def test_numbered_labels_lead_into_their_content(seed_texts):
+    # Seed 002 once printed "三是值班防控严。" with one sentence after it; a label now leads into its content.
+    units = report_units(read_document(seed_texts["002"]))
+    labelled = next(u for u in units if u.first.analysis == "三是值班防控严。")
+    assert _unit_text(labelled, analysis=True).startswith("值班防控严：对因疫情引发的矛盾纠纷")
+    # a list item ending in ； is not a heading: it keeps its own form, without its number
+    item = next(u for u in units if u.first.analysis.startswith("一是加强人员流动情况监控"))
+    assert _unit_text(item, analysis=True).startswith("加强人员流动情况监控,防止疫情扩散;二是做好春耕备耕")
+    for text in seed_texts.values():
+        for max_chars in (200, 300, 500):
+            for line in str(toolkit.summarise(text, max_chars=max_chars)).splitlines():
+                assert not parts.LABEL_PREFIX.match(line), line
+
+
+@needs_corpus
+def test_titles_questions_and_list_intros_stay_out_of_corpus_summaries():
+    # xwlb/00182 repeats its long title (no end mark) as a sentence; xwlb/00328 announces "8点要求";
+    # ncp_policies/00343 is a Q&A whose questions were chosen as sentences.
+    title = "中共中央政治局常务委员会召开会议 分析新冠肺炎疫情形势研究加强防控工作"
+    assert title not in str(toolkit.summarise(_corpus("xwlb/00182.txt"), max_chars=300))
+    assert "提出8点要求" not in str(toolkit.summarise(_corpus("xwlb/00328.txt"), max_chars=500))
+    qa = _corpus("ncp_policies/00343.txt")
+    for max_chars in (200, 300, 500):
+        for sentence in toolkit.summarise(qa, max_chars=max_chars).sentences:
+            assert not parts.is_question(sentence.simplified), sentence.text
+    for name in ("xwlb/00182.txt", "xwlb/00328.txt", "xwlb/00208.txt"):
+        assert "央视网消息" not in str(toolkit.summarise(_corpus(name), max_chars=300))
+
+
+@needs_corpus
+def test_a_lead_printed_without_its_dateline_is_found_in_the_article():
+    # xwlb/00208 (summ_extra): the lead loses 央视网消息（新闻联播）：; "他强调，…" after it is not dangling.
+    text = _corpus("xwlb/00208.txt")
+    lead = next(s for s in read_document(text).sentences if s.text.startswith("央视网消息"))
+    following = read_document(text).sentences[lead.index + 1].text
+    assert following.startswith("他强调")
+    assert _faults(parts.strip_dateline(lead.text) + following, text)["dangling_opener"] == 0
+    assert _faults(following, text)["dangling_opener"] == 1
+
+
+def test_a_lead_with_a_scrap_after_it_is_not_a_title():
+    # longdoc_mini (nlpcc2017, document 6): the first line is the lead with a date scrap after it;
+    # taken for a title, its lead was never chosen (longdoc_mini fell below lead).
+    from toolkit.summarising.summariser import title_paragraphs
+
+    text = (
+        "澳大利亚央行将利率降至纪录低点，以应对疲软的经济前景，并遏制澳元进一步走强。05/05\n13:37\n|\n"
+        "评论(0)A+澳大利亚央行周二发布声明称，将关键利率由2.25%调降至2%，符合此前交易员及接受彭博调查的29位经济学家中25位的预期。"
+        "据彭博社报道，上月澳央行官员曾警告，矿业之外的行业投资可能下滑。"
+    )
+    assert title_paragraphs(read_document(text)) == set()
+    assert str(toolkit.summarise(text, max_chars=38)).startswith("澳大利亚央行将利率降至纪录低点")
+    # a long headline without any end mark is still a title (xwlb/00182)
+    headline = "中共中央政治局常务委员会召开会议 分析新冠肺炎疫情形势研究加强防控工作\n新华社北京2月3日电 中共中央政治局常务委员会2月3日召开会议。"
+    assert title_paragraphs(read_document(headline)) == {0}
+
+
+def test_a_sentence_opening_with_bing_needs_the_one_before(seed_texts):
+    # seed 002, line 44: "并对湖北以外的返乡人员…" continues the sentence before it
+    assert parts.refers_back("并对湖北以外的返乡人员开展全覆盖日常体温测量，形成网格，每10户设立1名负责人开展疫情防控各项工作。")
+    assert not parts.refers_back("并购重组审核正常进行。")
+    for max_chars in (200, 300, 500):
+        for line in str(toolkit.summarise(seed_texts["002"], max_chars=max_chars)).splitlines():
+            assert not line.startswith(("并", "並")), line
+
+
+def test_a_list_of_quotes_trailing_off_goes_on_into_its_sentence(seed_texts):
+    # seed 000: “區衛生健康局…待命”“區文化和旅游局…”“…消殺”……一時間，官渡區各單位… is one sentence;
+    # split at the ellipsis, the summary opened with the fragment 一時間，官渡區各單位…
+    units = report_units(read_document(seed_texts["000"]))
+    quoted = next(u for u in units if u.first.text.startswith("“衛生健康局防控人員24小時在崗待命”"))
+    assert quoted.text.endswith("一時間,官渡區各單位、各部門各司其職,快速鋪開疫情“防控網”。")
+    for max_chars in (None, 200, 300, 500):
+        for line in str(toolkit.summarise(seed_texts["000"], max_chars=max_chars)).splitlines():
+            assert not line.startswith("一時間"), line

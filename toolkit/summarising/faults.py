@@ -57,6 +57,8 @@ class ArticleIndex:
         for position, sentence in enumerate(self.document.sentences):
             self.position.setdefault(_key(sentence.analysis), position)
             self.position.setdefault(_key(parts.compact(sentence.analysis)), position)  # as summaries print it
+            self.position.setdefault(_key(parts.strip_label(parts.compact(sentence.analysis))), position)  # 1.由… printed 由…
+            self.position.setdefault(_key(parts.strip_dateline(parts.compact(sentence.analysis))), position)  # lead without 央视网消息：
         titles = [self.document.paragraphs[i] for i in sorted(title_paragraphs(self.document))]
         self.title_keys = {_key(p.analysis) for p in titles}
         self.title_bigrams = set().union(*(parts.bigrams(p.analysis) for p in titles))

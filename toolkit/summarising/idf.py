@@ -111,9 +111,13 @@ class SparseRows:
 
 def weighted_counts(counts: Counter, idf: IdfTable) -> dict[str, float]:
     """Sublinear tf times idf, L2-normalised, for one bag of words."""
-    weights = {term: (1.0 + math.log(count)) * idf.weight(term) for term, count in counts.items() if count > 0}
-    norm = math.sqrt(sum(w * w for w in weights.values()))
-    return {term: w / norm for term, w in weights.items()} if norm > 0 else {}
+    known, unseen, log = idf.idf.get, idf.unseen_idf, math.log  # one lookup per term, not a method call
+    weights = {term: (1.0 + log(count) if count > 1 else 1.0) * known(term, unseen) for term, count in counts.items() if count > 0}
+    norm = math.sqrt(math.fsum(w * w for w in weights.values()))
+    if norm <= 0:
+        return {}
+    scale = 1.0 / norm
+    return {term: w * scale for term, w in weights.items()}
 
 
 def sparse_tfidf_rows(token_lists: Sequence[Sequence[str]], idf: IdfTable, vocabulary: dict[str, int]) -> SparseRows:

@@ -52,6 +52,8 @@ _SHARE = re.compile(r"^(分享|分享到|打印|关闭窗口|关闭|收藏|返�
 # A dateline glued to a lead: 新华社北京2月18日电 , 本报讯（记者 王明）
 DATELINE = re.compile(
     r"^[^。，,：:\s“”]{0,16}(?:[0-9０-９]{1,2}月[0-9０-９]{1,2}日(?:电|電|消息)|(?:报|報|网|網|台|社|道)[讯訊])\s*(?:[(（][^()（）]{0,30}[)）])?\s*"
+    # 央视网消息（新闻联播）： a source glued to the lead with a colon
+    r"|^[^。，,：:\s“”]{1,12}消息\s*(?:[(（][^()（）]{0,12}[)）])?\s*[:：]\s*"
 )
 
 
@@ -68,12 +70,57 @@ _ATTRIBUTION = re.compile(
 
 # Openers that refer back to the sentence before: they need it in the summary.
 _BACK_REFERENCE = re.compile(
-    r"^(对此|为此|据此|因此|所以|由此|另一方面|与此同时|但是|但|然而|不过|其中|这些|这一|这个|这种|这是|这样|此举|上述|以上|前者|后者|他们|他|她|它)"
+    r"^(对此|为此|据此|因此|所以|由此|另一方面|与此同时|但是|但|然而|不过|其中|并(?!非|购|网|列)|这些|这一|这个|这种|这是|这样|这里|此举|上述|以上|前者|后者|他们|他|她|它|你们"
+    r"|[对在从按据][照]?(?:上述|以上|这些|此类)|在此基础上)"
 )
 # Openers that need only the thing named somewhere before: 该区, 该县, 该公司.
 _NAMED_BEFORE = re.compile(r"^(该|本)[\u4e00-\u9fff]{1,3}[^\u4e00-\u9fff]?")
 
 _NOTICE_TITLE = re.compile(r"(通知|通告|公告|意见|办法|措施|方案|决定|指南|指引|倡议书|实施细则|规定|的函|告知书|公开信)[)）]?\s*$")
+
+
+# A sentence that only announces the list after it: 习近平就有序复工复产提出8点要求。 具体如下。
+_LIST_INTRO = re.compile(
+    rf"(?:如下|(?:以下|下列)[0-9{_NUMERAL}几]*[点条项个]?(?:方面|措施|要求|内容|事项|工作)|[0-9{_NUMERAL}几]+[点条项](?:要求|措施|意见|举措|建议|规定))[。.!！:：]?$"
+)
+
+
+def is_list_intro(analysis: str) -> bool:
+    """A short sentence that only announces a list: 提出8点要求。 具体如下。"""
+    return content_chars(analysis) <= 40 and bool(_LIST_INTRO.search(analysis.strip()))
+
+
+# A notice's purpose sentence: 为切实加强…，根据…  (what the measures after it are for).
+_PURPOSE = re.compile(r"^(?:为了?|根据|按照|依据|依照)|^[^，,。]{0,30}(?:为了?|根据)(?:切实|进一步|深入|全面|做好|加强|贯彻|有效|坚决|落实)")
+
+
+def is_purpose(analysis: str) -> bool:
+    """A notice's purpose sentence: 为切实加强疫情防控工作，根据…"""
+    return bool(_PURPOSE.search(analysis.strip()))
+
+
+def is_question(analysis: str) -> bool:
+    """A question (a Q&A's heading, a rhetorical opener): no answer of its own."""
+    return analysis.strip().rstrip(_CLOSERS).endswith(("?", "？"))
+
+
+_CELL_SPLIT = re.compile(r"[\s|｜\t]+")
+_DIGIT = re.compile(r"[0-9]")
+
+
+def is_table_fragment(analysis: str) -> bool:
+    """A row or scrap of a table: mostly figures, or short cells separated by spaces."""
+    line = analysis.strip()
+    chars = content_chars(line)
+    if chars == 0:
+        return True
+    digits = len(_DIGIT.findall(line))
+    if digits >= 6 and digits >= 0.5 * chars:
+        return True
+    if " " not in line and "\t" not in line and "|" not in line and "｜" not in line:
+        return False
+    cells = [c for c in _CELL_SPLIT.split(line) if c]
+    return len(cells) >= 4 and not has_end_mark(line) and all(content_chars(c) <= 6 for c in cells)
 
 
 def is_title_line(analysis: str) -> bool:
@@ -120,17 +167,24 @@ def form_kind(analysis: str) -> str | None:
         return CAPTION
     if len(line) <= 40 and _BYLINE.match(line):
         return BYLINE
-    checks = (
-        ("document_number", _DOCUMENT_NUMBER.search(line) and content_chars(line) <= 40),
-        ("addressee", _ADDRESSEE.match(line)),
-        ("announces_below", _ANNOUNCES_BELOW.search(line)),
-        ("signoff", _SIGNOFF.match(line)),
-        ("date", _DATE_LINE.match(line)),
-        ("contact", _CONTACT.search(line)),
-        ("responsibility", _RESPONSIBILITY.match(line)),
-        ("share", _SHARE.match(line) or (_SHARE.search(line) and len(line) <= 30)),
-    )
-    return next((name for name, hit in checks if hit), None)
+    # Checked one by one, cheapest first where the order does not matter: most lines are prose.
+    if len(line) <= 80 and _DOCUMENT_NUMBER.search(line) and content_chars(line) <= 40:
+        return "document_number"
+    if _ADDRESSEE.match(line):
+        return "addressee"
+    if _ANNOUNCES_BELOW.search(line):
+        return "announces_below"
+    if _SIGNOFF.match(line):
+        return "signoff"
+    if _DATE_LINE.match(line):
+        return "date"
+    if _CONTACT.search(line):
+        return "contact"
+    if _RESPONSIBILITY.match(line):
+        return "responsibility"
+    if _SHARE.match(line) or (len(line) <= 30 and _SHARE.search(line)):
+        return "share"
+    return None
 
 
 def is_boilerplate(analysis: str) -> bool:
@@ -203,8 +257,11 @@ _ANNOUNCING_CLAUSE = re.compile(r"[,，;；]\s*(?:现|特|兹)[将就把对][^�
 
 def compact(text: str) -> str:
     """A sentence without the asides a summary reader does without (both scripts, either width)."""
-    shorter = _ASIDE.sub("", text)
-    without_clause = _ANNOUNCING_CLAUSE.sub("。", shorter)
-    if content_chars(without_clause) >= 15:
-        shorter = without_clause
+    shorter = _ASIDE.sub("", text) if ("(" in text or "（" in text) else text
+    if shorter.rstrip().endswith((":", "：")):
+        without_clause = _ANNOUNCING_CLAUSE.sub("。", shorter)
+        if content_chars(without_clause) >= 15:
+            shorter = without_clause
+    if shorter is text:
+        return text
     return shorter if content_chars(shorter) >= 8 else text

@@ -26,6 +26,20 @@ _GATEWAY_PINYIN = re.compile(
     rf"(?<=[^\sA-Za-z(（])\({_SYLLABLE}\)"  # 區(qū), also after mojibake such as 皡^(qū)
     rf"|\?{_SYLLABLE}\)"  # mojibake that lost the character and its "(": 請?zhí)
 )
+# A mangled end mark and quote with the character after it: 責任?!皡^(qū)衛生 (seed 000) held
+# "。“區", 愛心?!北kU(xiǎn)、 held "”保險".
+_GATEWAY_REMNANT = re.compile(rf"\?![^\s(（]{{1,3}}\({_SYLLABLE}\)")
+# The text after a remnant closes a quote before it opens one: the remnant held the opening quote.
+_CLOSES_FIRST = re.compile(r"[^“”\n]*”")
+
+
+def _mend_remnant(match: re.Match) -> str:
+    """A remnant that held 。“ (a quote closes after it, on the same line, and CJK text comes
+    before it) ends the sentence before and opens the quote again; any other is dropped."""
+    text, start, end = match.string, match.start(), match.end()
+    if start > 0 and "\u4e00" <= text[start - 1] <= "\u9fff" and _CLOSES_FIRST.match(text, end):
+        return "。“"
+    return ""
 
 # Zero-width and invisible format characters that break words apart.
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -70,6 +84,8 @@ _FULL_WIDTH_TO_ASCII = str.maketrans({chr(code): chr(code - 0xFEE0) for code in 
 
 def remove_artifacts(text: str) -> str:
     """Display form of a text: gateway pinyin, invisible and control characters removed."""
+    if "?!" in text:
+        text = _GATEWAY_REMNANT.sub(_mend_remnant, text)
     text = _GATEWAY_PINYIN.sub("", text)
     text = _INVISIBLE.sub("", text)
     return _UNPRINTABLE.sub(" ", text)
