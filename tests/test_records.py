@@ -10,6 +10,7 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -293,3 +294,58 @@ def test_single_label_data_gets_its_own_options_and_the_shipped_data_keeps_the_d
 
     labels, _ = tag_texts(model, [r["text"] for r in test])
     assert sum(l == (r["label"],) for l, r in zip(labels, test)) / len(test) > 0.75
+
+
+def test_single_label_training_blends_naive_bayes_and_beats_the_old_options():
+    """Single-label data trains the naive Bayes blend (min_df 1, char block weighing twice the word block):
+    on 2,000 THUCNews dev headlines (ten classes), scored on 1,000 other dev headlines, it is more
+    accurate than the options used before (regressions averaged with a softmax)."""
+    from toolkit.batch.records import tag_texts
+    from toolkit.themes.training import default_options, fit_model
+
+    classes = ("finance", "realty", "stocks", "education", "science", "society", "politics", "sports", "game", "entertainment")
+    rows = _headlines("dev", 300, classes=classes)
+    by_class = {c: [r for r in rows if r["label"] == c] for c in classes}
+    train = [{"text": r["text"], "labels": [r["label"]]} for c in classes for r in by_class[c][:200]]
+    test = [r for c in classes for r in by_class[c][200:]]
+    options = default_options(train)
+    assert options.naive_bayes_alpha and options.primary_C is None and options.min_df == 1 and options.char_weight == 2.0
+
+    def accuracy(model) -> float:
+        labels, _ = tag_texts(model, [r["text"] for r in test])
+        return sum(l == (r["label"],) for l, r in zip(labels, test)) / len(test)
+
+    new = fit_model(train)
+    old = fit_model(train, options=TrainingOptions(C=4.0))  # for_single_label before the blend
+    assert new.features.settings["char_weight"] == 2.0 and new.weights.has_primary
+    # One linear score per label in both parts: the best label is the same whichever part is read.
+    assert np.array_equal(new.weights.coef, new.weights.primary_coef[:-1])
+    new_accuracy, old_accuracy = accuracy(new), accuracy(old)
+    assert new_accuracy > old_accuracy + 0.01, (new_accuracy, old_accuracy)
+
+
+def test_the_naive_bayes_blend_is_refused_on_multi_label_data():
+    from toolkit.themes.training import fit_model
+
+    records = [{"text": r["text"], "labels": [r["label"]]} for r in _headlines("dev", 20)]
+    records[0] = {**records[0], "labels": ["sports", "finance"]}
+    with pytest.raises(LabelledDataError, match="naive_bayes_alpha is for single-label data"):
+        fit_model(records, options=TrainingOptions.for_single_label())
+
+
+def test_a_model_with_a_char_weight_saves_loads_and_refuses_a_bad_one(tmp_path):
+    from toolkit.modelfiles import ModelError
+    from toolkit.themes.training import fit_model
+
+    records = [{"text": r["text"], "labels": [r["label"]]} for r in _headlines("dev", 30)]
+    model = fit_model(records)
+    model.save(tmp_path / "m")
+    loaded = ThemeModel.load(tmp_path / "m")
+    texts = [r["text"] for r in _headlines("test", 5)]
+    assert np.allclose(loaded.probabilities(texts), model.probabilities(texts), atol=1e-5)
+    assert loaded.features.weights["char"] == 2.0
+    description = json.loads((tmp_path / "m" / "model.json").read_text(encoding="utf-8"))
+    description["settings"]["char_weight"] = "heavy"
+    (tmp_path / "m" / "model.json").write_text(json.dumps(description), encoding="utf-8")
+    with pytest.raises(ModelError, match="char_weight"):
+        ThemeModel.load(tmp_path / "m")

@@ -156,6 +156,10 @@ def check_theme_model(path: Path, description: dict, arrays: dict) -> None:
         raise damaged(model_json, "'score_smoothing' must map names to finite numbers")
     if not isinstance(description.get("settings"), dict):
         raise damaged(model_json, "no 'settings' object")
+    for block in ("word", "char", "context", "document"):  # block weights scale every feature of their block
+        weight = description["settings"].get(f"{block}_weight", 1.0)
+        if not _finite_number(weight) or weight < 0:
+            raise damaged(model_json, f"setting '{block}_weight' must be a finite number, not negative")
     if "block_sizes" in description:  # format 4: the vocabularies are code tables in the arrays
         features = _check_feature_tables(description["block_sizes"], arrays, damaged, model_json, arrays_file)
     else:
