@@ -237,11 +237,12 @@ class FeatureTables:
         self.offsets = dict(zip(sizes, np.cumsum([0, *sizes.values()])[:-1].tolist()))
         self.weights = {block: float(settings.get(f"{block}_weight", 1.0)) for block in sizes}
         self._word_id_memo: dict[str, int] = {}  # word -> token id, filled as words are met (see word_ids)
+        self._single_char_table: np.ndarray | None = None  # see _single_char_columns
 
     MAX_MEMO_WORDS = 1_000_000
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_word_id_memo": {}}
+        return {**self.__dict__, "_word_id_memo": {}, "_single_char_table": None}
 
     @property
     def n_features(self) -> int:
@@ -378,7 +379,33 @@ class FeatureTables:
     def char_entries(self, texts: Sequence[str]) -> Entries:
         low, high = self.settings["char_ngrams"]
         rows, codes = char_ngram_codes(texts, (low, high))
-        return self._tfidf("char", *_lookup(self.char_codes, self.char_columns, codes, rows), len(texts))
+        # Single characters (a third of the n-grams) index a table by code point; only the longer
+        # n-grams are sorted and searched.
+        single = codes < (1 << _CHAR_BITS)
+        table = self._single_char_columns()
+        single_codes, single_rows = codes[single], rows[single]
+        in_table = single_codes < len(table)
+        single_columns = np.full(len(single_codes), -1, dtype=np.int32)
+        single_columns[in_table] = table[single_codes[in_table]]
+        known = single_columns >= 0
+        longer_rows, longer_columns = _lookup(self.char_codes, self.char_columns, codes[~single], rows[~single])
+        rows = np.concatenate([single_rows[known], longer_rows])
+        columns = np.concatenate([single_columns[known], longer_columns])
+        return self._tfidf("char", rows, columns, len(texts))
+
+    def _single_char_columns(self) -> np.ndarray:
+        """Column of each single-character code (code point + 1) up to the largest in the vocabulary, -1 for none.
+
+        Built on first use from the sorted codes (the single characters come first): as large as
+        the highest code point in the vocabulary, at most 4.4 MB.
+        """
+        if self._single_char_table is None:
+            count = int(np.searchsorted(self.char_codes, 1 << _CHAR_BITS))
+            codes = self.char_codes[:count]
+            table = np.full(int(codes.max()) + 1 if count else 0, -1, dtype=np.int32)
+            table[codes] = self.char_columns[:count]
+            self._single_char_table = table
+        return self._single_char_table
 
     def _tfidf(self, block: str, rows: np.ndarray, columns: np.ndarray, n_rows: int) -> Entries:
         """Counts to TF-IDF as scikit-learn computes it: (1 + log count) * idf, each row l2-normalised, times the block weight."""
