@@ -180,7 +180,7 @@ def _tag_chunks_in_workers(chunks: list, settings: TagSettings, formatter: Resul
     import signal
     from concurrent.futures import ProcessPoolExecutor
 
-    cached_model(settings.model, settings.trust_model)
+    cached_model(settings.model, settings.trust_model).warm_up()
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)  # elsewhere workers load the model themselves
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
