@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence
 
-from toolkit.batch.tagging import CHUNK_FILES, FileResult, ResultFormatter, TagSettings, tag_chunk
+from toolkit.batch.tagging import CHUNK_FILES, FileResult, BodyFormatter, TagSettings, tag_chunk
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -94,7 +94,7 @@ def shipped_model_folder(local_directory: str | Path, digest: str) -> Path:
 
 
 def tag_partition(
-    paths: Sequence[str], settings: TagSettings, shipped_digest: str | None = None, formatter: ResultFormatter | None = None
+    paths: Sequence[str], settings: TagSettings, shipped_digest: str | None = None, formatter: BodyFormatter | None = None
 ) -> list[FileResult]:
     """One task: a partition of files, on a worker, tagged in chunks as the local workers tag them
     (and formatted there with ``formatter``)."""
@@ -124,7 +124,7 @@ def tag_files_on_cluster(
     partition_size: int | None = None,
     retries: int = 3,
     ship_model: bool = False,
-    formatter: ResultFormatter | None = None,
+    formatter: BodyFormatter | None = None,
 ) -> Iterator[FileResult]:
     """Results in file order, as soon as each partition is ready (cf. tagging.tag_files)."""
     distributed = require_distributed()

@@ -45,7 +45,7 @@ class FileResult:
         return self.formatted_paragraphs if self.output is not None else len(self.paragraphs)
 
 
-class ResultFormatter(Protocol):
+class BodyFormatter(Protocol):
     """Formats one file's records (``body``), picklable so that the workers that tag a file format it too."""
 
     def body(self, result: FileResult) -> str: ...
@@ -107,7 +107,7 @@ def _read_for_tagging(path: str, settings: TagSettings):
         return FileResult(name, error=f"{name}: out of memory")
 
 
-def tag_chunk(paths: Sequence[str], settings: TagSettings, formatter: ResultFormatter | None = None) -> list[FileResult]:
+def tag_chunk(paths: Sequence[str], settings: TagSettings, formatter: BodyFormatter | None = None) -> list[FileResult]:
     """Read the files, then tag all their documents in one pass of the model (its array work done once).
 
     A huge report is tagged section by section (see ``sections``), so cost stays linear in its size.
@@ -157,7 +157,7 @@ CHUNK_FILES = 16  # files a worker reads and tags at a time (a task of the local
 
 
 def tag_files(
-    files: Sequence[str], settings: TagSettings, *, jobs: int = 1, chunk_size: int = CHUNK_FILES, formatter: ResultFormatter | None = None
+    files: Sequence[str], settings: TagSettings, *, jobs: int = 1, chunk_size: int = CHUNK_FILES, formatter: BodyFormatter | None = None
 ) -> Iterator[FileResult]:
     """Results in file order, as soon as each is ready (formatted by the workers with ``formatter``: see ``tag_chunk``)."""
     chunks = [files[i : i + chunk_size] for i in range(0, len(files), chunk_size)]
@@ -168,7 +168,7 @@ def tag_files(
     yield from _tag_chunks_in_workers(chunks, settings, formatter, jobs)
 
 
-def _tag_chunks_in_workers(chunks: list, settings: TagSettings, formatter: ResultFormatter | None, jobs: int) -> Iterator[FileResult]:
+def _tag_chunks_in_workers(chunks: list, settings: TagSettings, formatter: BodyFormatter | None, jobs: int) -> Iterator[FileResult]:
     """Chunks tagged by ``jobs`` worker processes, results in chunk order.
 
     Workers are forked from this process once it has the model: they start at once and share
