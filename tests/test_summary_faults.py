@@ -228,3 +228,31 @@ def test_a_list_of_quotes_trailing_off_goes_on_into_its_sentence(seed_texts):
     for max_chars in (None, 200, 300, 500):
         for line in str(toolkit.summarise(seed_texts["000"], max_chars=max_chars)).splitlines():
             assert not line.startswith("一時間"), line
+
+
+def test_an_attribution_on_its_own_line_joins_the_quote_above_it():
+    """Pages that break lines at quote marks (corpus ncp_policies/00508): the quote, a line with only ”,
+    then 市民喻懋阳说。 on a line of its own. The attribution travels with its quote, never alone, and the
+    fault checker does not count it as bare."""
+    text = "\n".join([
+        "内江外出务工人员可网上快捷申报健康证明",
+        "“",
+        "不用到处跑，手机上就能申报健康证明，真是太方便了！",
+        "”",
+        "即将前往山东省务工的市民喻懋阳说。",
+        "2月17日，市中区牌楼社区卫生服务中心用“四川外出务工人员健康申报和查询系统”为外出务工人员提供免费健康申报证明服务。",
+        "当天8时至12时，共为9人开具《四川外出务工人员健康申报证明》。",
+        "“",
+        "系统未上线之前，服务中心已为99人登记办理健康证明，但流程相对麻烦些，现在就简单多了。",
+        "”",
+        "牌楼社区卫生服务中心工作人员张雪告诉记者。",
+    ])
+    document = read_document(text)
+    units = [[s.text for s in u.sentences] for u in report_units(document)]
+    assert ["不用到处跑，手机上就能申报健康证明，真是太方便了！", "即将前往山东省务工的市民喻懋阳说。"] in units
+    assert all(not parts.is_attribution(u[0]) for u in units)
+    article, to_simplified = ArticleIndex(document), ScriptConverter("t2s")
+    for budget in (120, 200, 300):
+        summary = toolkit.summarise(text, max_chars=budget).text()
+        assert count_faults(summary, article, to_simplified)["bare_attribution"] == 0, summary
+    assert "喻懋阳说。" in toolkit.summarise(text, max_chars=300).text()

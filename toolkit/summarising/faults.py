@@ -76,6 +76,15 @@ class ArticleIndex:
                         break
         return position
 
+    def previous_sentence(self, position: int) -> int | None:
+        """The article sentence before ``position``, skipping lines that are only quote marks
+        (pages that break lines at quote marks: ``”`` alone between a quote and its attribution)."""
+        sentences = self.document.sentences
+        position -= 1
+        while position >= 0 and not _key(sentences[position].analysis):
+            position -= 1
+        return position if position >= 0 else None
+
     def next_in_paragraph(self, position: int) -> int | None:
         sentences = self.document.sentences
         if position + 1 < len(sentences) and sentences[position + 1].paragraph == sentences[position].paragraph:
@@ -109,14 +118,14 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
             found["heading_alone"] += 1
         if parts.is_label(sentence) and (here is None or after is None or article.next_in_paragraph(here) != after):
             found["bare_label"] += 1
-        if parts.is_attribution(sentence) and (here is None or before is None or before != here - 1):
+        if parts.is_attribution(sentence) and (here is None or before is None or before != article.previous_sentence(here)):
             found["bare_attribution"] += 1
         kind = parts.form_kind(sentence)
         if kind in (parts.CAPTION, parts.BYLINE) or parts.DATELINE.match(sentence):
             found["caption"] += 1
         elif kind is not None and kind != "empty":
             found["boilerplate"] += 1
-        if parts.refers_back(sentence) and (here is None or before is None or before != here - 1):
+        if parts.refers_back(sentence) and (here is None or before is None or before != article.previous_sentence(here)):
             found["dangling_opener"] += 1
         elif parts.needs_name_before(sentence) and i == 0:
             found["dangling_opener"] += 1

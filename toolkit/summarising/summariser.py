@@ -223,10 +223,16 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
     seen: set[str] = set()
     section = -1
     after_heading = False
+    # The unit that ended the last paragraph with any text: an attribution on a line of its own
+    # (pages that break lines at quote marks: 「…太方便了！」 / 」 / 「市民喻懋阳说。」) joins it.
+    ended_last_paragraph: Unit | None = None
     for paragraph in document.paragraphs:
         if len(units) >= limit:
             break
+        if not parts.content_chars(paragraph.analysis):  # a line of quote marks or punctuation only
+            continue
         if paragraph.kind == HEADING:
+            ended_last_paragraph = None
             if paragraph.index < leading_headings:
                 continue
             section = paragraph.index
@@ -241,6 +247,7 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
                 units.append(Unit([paragraph.sentences[0]], section=section, is_heading=True))
             continue
         if paragraph.kind == BOILERPLATE or paragraph.index in title_lines:
+            ended_last_paragraph = None
             continue
         pending_label: Sentence | None = None
         current: Unit | None = None
@@ -249,6 +256,10 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
             if text is not sentence.text or analysis is not sentence.analysis:  # most sentences have no aside
                 sentence = replace(sentence, text=text, analysis=analysis)
             last_in_paragraph = position == len(paragraph.sentences) - 1
+            if position == 0 and parts.is_attribution(analysis) and not parts.is_boilerplate(analysis):
+                if ended_last_paragraph is not None:  # 王明说。 starting a line: the quote it closes ended the line before
+                    ended_last_paragraph.sentences.append(sentence)
+                continue  # never a unit of its own
             closes_a_quote = analysis.count("”") > analysis.count("“")
             if closes_a_quote and current is None:
                 continue  # the end of a quote whose start is not in a unit: a fragment
@@ -286,6 +297,7 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
             pending_label = None
             after_heading = False
             units.append(current)
+        ended_last_paragraph = current
         after_heading = False
     return [u for u in units if u.is_heading or parts.content_chars(u.analysis) >= min_chars]
 
