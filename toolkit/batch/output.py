@@ -25,6 +25,16 @@ _LABEL_COLUMN = 34
 _MIN_TEXT_COLUMN = 12
 
 
+def paragraph_csv_header(fmt: str, labels: Sequence[str]) -> list[str]:
+    """The header row of paragraph records in CSV (scores as one JSON column) or csv-wide (a column per label)."""
+    return list(CSV_COLUMNS) if fmt == "csv" else [*CSV_COLUMNS[:-1], *(f"score_{label}" for label in labels)]
+
+
+def document_csv_header(themes: Sequence[str]) -> list[str]:
+    """The header row of per-document records in CSV: a share column per theme."""
+    return ["file", "paragraphs", "main_themes", *(f"share_{theme}" for theme in themes)]
+
+
 @dataclass(frozen=True)
 class RecordFormat:
     """How `tag` writes each file's records: format, BOM, one record per paragraph or per document.
@@ -56,13 +66,11 @@ class RecordFormat:
             buffer.write("\ufeff")
         labels = [theme for theme in self.themes if theme != OTHER]
         if self.fmt in ("csv", "csv-wide") and self.per_document:
-            csv.writer(buffer).writerow(["file", "paragraphs", "main_themes", *(f"share_{theme}" for theme in self.themes)])
-        elif self.fmt == "csv":
-            csv.writer(buffer).writerow(CSV_COLUMNS)
-        elif self.fmt == "csv-wide":
-            if not labels:
+            csv.writer(buffer).writerow(document_csv_header(self.themes))
+        elif self.fmt in ("csv", "csv-wide"):
+            if self.fmt == "csv-wide" and not labels:
                 raise ValueError("csv-wide needs the model's themes for its header")
-            csv.writer(buffer).writerow([*CSV_COLUMNS[:-1], *(f"score_{theme}" for theme in labels)])
+            csv.writer(buffer).writerow(paragraph_csv_header(self.fmt, labels))
         return buffer.getvalue()
 
     def _formatted(self, result: FileResult, header: bool) -> str:
@@ -165,7 +173,7 @@ def format_records(rows: Iterable[dict], fmt: str, out: IO[str], *, header: bool
     elif fmt == "csv":
         writer = csv.writer(out)
         if header:
-            writer.writerow(CSV_COLUMNS)
+            writer.writerow(paragraph_csv_header("csv", ()))
         for row in rows:
             writer.writerow(
                 [row["file"], row["line"], row["paragraph"], row["text"], ";".join(row["labels"]), json.dumps(row["scores"], ensure_ascii=False)]
@@ -176,7 +184,7 @@ def format_records(rows: Iterable[dict], fmt: str, out: IO[str], *, header: bool
         for row in rows:
             themes = list(row["scores"])
             if first:
-                writer.writerow([*CSV_COLUMNS[:-1], *(f"score_{theme}" for theme in themes)])
+                writer.writerow(paragraph_csv_header("csv-wide", themes))
                 first = False
             writer.writerow(
                 [row["file"], row["line"], row["paragraph"], row["text"], ";".join(row["labels"]), *(f"{row['scores'][t]:.4f}" for t in themes)]
@@ -212,7 +220,7 @@ def format_document_records(
         writer = csv.writer(out)
         for row in rows:
             if header:
-                writer.writerow(["file", "paragraphs", "main_themes", *(f"share_{theme}" for theme in themes)])
+                writer.writerow(document_csv_header(themes))
                 header = False
             writer.writerow(
                 [row["file"], row["paragraphs"], ";".join(row["main_themes"]), *(f"{row['shares'].get(t, 0.0):.4f}" for t in themes)]
