@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence
 
-from toolkit.batch.tagging import CHUNK_FILES, FileResult, BodyFormatter, TagSettings, tag_chunk
+from toolkit.batch.tagging import BodyFormatter, FileResult, TagSettings, tag_files
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -96,13 +96,13 @@ def shipped_model_folder(local_directory: str | Path, digest: str) -> Path:
 def tag_partition(
     paths: Sequence[str], settings: TagSettings, shipped_digest: str | None = None, formatter: BodyFormatter | None = None
 ) -> list[FileResult]:
-    """One task: a partition of files, on a worker, tagged in chunks as the local workers tag them
+    """One task: a partition of files, on a worker, tagged in chunks as local workers tag them
     (and formatted there with ``formatter``)."""
     if shipped_digest is not None:
         from distributed import get_worker
 
         settings = replace(settings, model=str(shipped_model_folder(get_worker().local_directory, shipped_digest)))
-    return [result for first in range(0, len(paths), CHUNK_FILES) for result in tag_chunk(paths[first : first + CHUNK_FILES], settings, formatter)]
+    return list(tag_files(paths, settings, formatter=formatter))
 
 
 def partition_files(files: Sequence[str], workers: int, *, size: int | None = None) -> list[list[str]]:

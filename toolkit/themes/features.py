@@ -393,13 +393,6 @@ class FeatureTables:
         columns = np.concatenate([single_columns[known], longer_columns])
         return self._tfidf("char", rows, columns, len(texts))
 
-    def warm_up(self) -> None:
-        """Import and build now what the first batch would (see ``ThemeModel.warm_up``)."""
-        import scipy.sparse  # noqa: F401
-
-        if "char" in self.sizes:
-            self._single_char_columns()
-
     def _single_char_columns(self) -> np.ndarray:
         """Column of each single-character code (code point + 1) up to the largest in the vocabulary, -1 for none.
 

@@ -251,10 +251,9 @@ class ThemeModel:
 
     def warm_up(self) -> "ThemeModel":
         """Do now what tagging does lazily on first use (the segmenter's dictionary, OpenCC, scipy's
-        sparse matrices, the character table): worker processes forked after this share it instead
-        of each doing it again (0.3 to 0.4 s a worker)."""
+        sparse matrices, the character table), by tagging one short document: worker processes
+        forked after this share it instead of each doing it again (0.3 to 0.4 s a worker)."""
         self.tag_documents([self.pipeline.document("疫情防控工作會議。")])
-        self.features.warm_up()
         return self
 
     # --- prediction -----------------------------------------------------------------
