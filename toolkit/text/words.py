@@ -77,12 +77,14 @@ class Segmenter:
 
     def _load(self):
         if self.backend == "rjieba":
-            import rjieba
+            import rjieba  # builds its default dictionary as it is imported (0.13 s)
 
-            engine = rjieba.Jieba()
+            # Extend that default instead of building a second dictionary (another 0.13 s at every
+            # start, a quarter of `tag`'s start-up).  Every rjieba user in the process then sees the
+            # domain words; add_word sets a word's frequency, so adding them again changes nothing.
             for word, freq in domain_words():
-                engine.add_word(word, freq, None)
-            cut = engine.cut
+                rjieba.add_word(word, freq, None)
+            cut = rjieba.cut
         else:
             import jieba
 
