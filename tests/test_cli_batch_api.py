@@ -63,19 +63,21 @@ def test_selection_keeps_named_odd_files_and_reports_empty_folders(tmp_path, see
     assert selection.missing == [f"{tmp_path / 'gone.txt'}: no such file or folder"]
 
 
-def test_finished_outputs_and_model_folders_take_the_umask(tmp_path):
+def test_model_folders_take_the_umask(tmp_path):
+    """Staged private nowhere: the folder and its files get the modes a plain mkdir/open would."""
     import os
 
-    from toolkit.cli.common import honour_umask
+    import numpy as np
+
+    from toolkit.modelfiles import write_model_folder
 
     folder = tmp_path / "model"
-    folder.mkdir(mode=0o700)
-    (folder / "model.json").write_text("{}")
-    (folder / "model.json").chmod(0o600)
     previous = os.umask(0o027)
     try:
-        honour_umask(folder)
+        write_model_folder(folder, {"format": 4}, {"coef": np.zeros((2, 3), dtype=np.float32)}, {"seed": 0})
     finally:
         os.umask(previous)
     assert folder.stat().st_mode & 0o777 == 0o750
-    assert (folder / "model.json").stat().st_mode & 0o777 == 0o640
+    assert {child.name: child.stat().st_mode & 0o777 for child in folder.iterdir()} == {
+        "model.json": 0o640, "arrays.npz": 0o640, "manifest.json": 0o640,
+    }

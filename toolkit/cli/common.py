@@ -142,13 +142,6 @@ def refuse_existing_output(program: str, output: str | None, force: bool) -> Non
         sys.exit(EXIT_USAGE)
 
 
-def current_umask() -> int:
-    # os.umask can only be read by setting it; set it straight back (single-threaded at this point).
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 @contextlib.contextmanager
 def written_atomically(program: str, output: str, *, force: bool):
     """An ``-o`` file written atomically (``batch.output.AtomicOutput``, given ``force`` so a forced
@@ -162,25 +155,6 @@ def written_atomically(program: str, output: str, *, force: bool):
     except OutputError as error:
         error_line(program, str(error))
         sys.exit(EXIT_USAGE if error.at_start else EXIT_SOME_FAILED)
-
-
-def honour_umask(path: str | Path) -> None:
-    """Give a finished output (a file, or a folder and its files) the mode a plain ``open``/``mkdir`` would.
-
-    Temporary files and folders are created private (0600/0700) so nobody
-    reads half-written output; once renamed into place, the user's umask applies.
-    """
-    mask = current_umask()
-    target = Path(path)
-    try:
-        if target.is_dir():
-            target.chmod(0o777 & ~mask)
-            for child in target.rglob("*"):
-                child.chmod((0o777 if child.is_dir() else 0o666) & ~mask)
-        elif target.is_file():
-            target.chmod(0o666 & ~mask)
-    except OSError:
-        pass  # a file we cannot chmod (not ours) keeps its mode: not worth failing a finished run
 
 
 def load_model_or_exit(program: str, path, trust: bool, *, cached: bool = False, quiet: bool = True):

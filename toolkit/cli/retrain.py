@@ -18,7 +18,6 @@ from toolkit.cli.common import (
     EXIT_USAGE,
     ToolkitCommand,
     error_line,
-    honour_umask,
     feature_blocks,
     positive,
     printable,
@@ -132,7 +131,6 @@ def retrain_command(labelled, out_dir, force, folds, seed, jobs, as_json, featur
     except (ModelError, OSError) as error:
         error_line("retrain", str(error))
         sys.exit(EXIT_MODEL)
-    honour_umask(out_dir)
     if not quiet:
         click.echo(f"retrain: model written to {printable(out_dir)} in {time.perf_counter() - started:.0f} s", err=True)
 

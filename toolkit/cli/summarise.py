@@ -16,7 +16,6 @@ from toolkit.cli.common import (
     ToolkitCommand,
     closing_line,
     error_line,
-    honour_umask,
     inputs_or_stdin,
     load_model_or_exit,
     positive,
@@ -122,7 +121,6 @@ def summarise_command(
     if output:
         with written_atomically("summarise", output, force=force) as out:
             run(out)
-        honour_umask(output)
     else:
         run(sys.stdout)
     if not quiet and (output or len(files) > 1 or failed):

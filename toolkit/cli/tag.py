@@ -19,7 +19,6 @@ from toolkit.cli.common import (
     closing_line,
     error_line,
     finite_score,
-    honour_umask,
     inputs_or_stdin,
     load_model_or_exit,
     positive,
@@ -155,8 +154,6 @@ def tag_command(
     except OSError as error:  # a full disk, a file system gone read-only: what was finished stays for --resume
         error_line("tag", f"{output or 'standard output'}: cannot be written ({error.strerror or error}); free space and rerun with --resume")
         sys.exit(EXIT_SOME_FAILED)
-    if output:
-        honour_umask(output)
     failed += len(counts.failures)
     if not quiet:
         details = f"{counts.paragraphs} paragraphs, {counts.chars} characters"
