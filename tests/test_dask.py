@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import signal
 import sys
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import SEEDS, SHARED
+from conftest import SEEDS, small_batch
 from toolkit.batch.cluster import INSTALL_HINT, ClusterError, parse_scheduler, partition_files, tag_files_on_cluster
 from toolkit.batch.tagging import TagSettings, tag_files
 from toolkit.batch.writing import formatter, write_batch
@@ -19,7 +18,6 @@ from toolkit.cli import tag_command
 
 distributed = pytest.importorskip("distributed")
 
-CORPUS = SHARED / "corpus" / "xwlb"
 TIMEOUT = 120  # seconds for any one wait on the cluster
 
 
@@ -34,15 +32,7 @@ def client():
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> list[str]:
-    """Seeds, an unreadable file and a few corpus reports."""
-    folder = tmp_path_factory.mktemp("reports")
-    for path in SEEDS:
-        shutil.copy(path, folder / path.name)
-    (folder / "001_z_broken.txt").write_bytes(bytes(range(256)) * 8)
-    if CORPUS.is_dir():
-        for path in sorted(CORPUS.glob("*.txt"))[:16]:
-            shutil.copy(path, folder / f"corpus_{path.name}")
-    return sorted(str(p) for p in folder.glob("*.txt"))
+    return small_batch(tmp_path_factory.mktemp("reports"), "xwlb", 16)
 
 
 def output_of(results_for, files, fmt="jsonl") -> tuple[str, list[str]]:

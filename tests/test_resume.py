@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import SEEDS, SHARED
+from conftest import SHARED, small_batch
 from toolkit.batch.resume import ResumeJournal, journal_folder
 from toolkit.batch.tagging import TagSettings, tag_files
 from toolkit.batch.writing import formatter, tag_fingerprint, tag_output_options, write_batch_to_file
@@ -30,15 +30,7 @@ class Interrupted(Exception):
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> list[str]:
-    """The seeds, one unreadable file and corpus reports: a small real batch."""
-    folder = tmp_path_factory.mktemp("reports")
-    for path in SEEDS:
-        shutil.copy(path, folder / path.name)
-    (folder / "002_z_broken.txt").write_bytes(bytes(range(256)) * 8)
-    if CORPUS.is_dir():
-        for path in sorted(CORPUS.glob("*.txt"))[:20]:
-            shutil.copy(path, folder / f"corpus_{path.name}")
-    return sorted(str(p) for p in folder.glob("*.txt"))
+    return small_batch(tmp_path_factory.mktemp("reports"), "ncp_policies", 20)
 
 
 def run_batch(files, output, *, fmt="jsonl", resume=False, tagger=None):
