@@ -8,10 +8,12 @@ run, on the paragraphs `tag` reads (their display text, as `tag` counts
 characters):
 
 * the installed `tag` command on the folder, process start to exit, for each
-  ``--jobs`` value (the median of ``--repeats`` runs): characters per second, the speed-up of each worker count
-  over one, and the peak memory of the whole process tree (proportional set
-  size, so the model pages that forked workers share count once; sampled
-  from /proc every 20 ms);
+  ``--jobs`` value (the median of ``--repeats`` rounds in which the values take
+  turns): characters per second, the speed-up of each worker count over one
+  within each round (median and range), and, from one more run each, the peak
+  memory of the whole process tree (proportional set size, so the model pages
+  that forked workers share count once; sampled from /proc every 20 ms, which
+  is why the timed runs are not sampled);
 * rjieba alone (with the domain dictionary) cutting every paragraph;
 * OpenCC alone converting every paragraph to simplified script;
 * fastText (``fasttext-wheel``) trained on the labelled paragraphs of
@@ -67,9 +69,10 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
-def run_measured(command: list[str]) -> tuple[subprocess.CompletedProcess, float, float, int]:
+def run_measured(command: list[str], *, sample_memory: bool = True) -> tuple[subprocess.CompletedProcess, float, float, int]:
     """Run ``command``; its output, wall seconds, CPU seconds (user + system, workers included once
-    they are waited for) and peak resident memory of its process tree (KiB)."""
+    they are waited for) and peak resident memory of its process tree (KiB; 0 without ``sample_memory``:
+    reading /proc every 20 ms costs this process CPU that two workers would miss)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -83,31 +86,44 @@ def run_measured(command: list[str]) -> tuple[subprocess.CompletedProcess, float
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if sample_memory:
+        sampler.start()
     stdout, stderr = process.communicate()
     seconds = time.perf_counter() - start
     done.set()
-    sampler.join()
+    if sample_memory:
+        sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr), seconds, cpu, peak
 
 
-def tag_run(tag: str, folder: str, jobs: int, repeats: int = 1) -> dict:
-    """`tag` on the folder: the run with the median wall time of ``repeats`` runs (a virtual machine's
-    timings scatter by a tenth from run to run), with the largest peak memory of them all."""
-    measured = []
+def tag_runs(tag: str, folder: str, jobs: list[int], repeats: int = 1) -> list[dict]:
+    """`tag` on the folder with each ``jobs`` value: ``repeats`` timed rounds, the values taking turns
+    within a round (so a slow spell of the virtual machine hits them alike), then one more run each
+    for peak memory (its sampler is kept out of the timed runs).  Each value's run with the median
+    wall time is reported, with the speed-up over the first value in every round (median, range)."""
+    timed: dict[int, list] = {n: [] for n in jobs}
     for _ in range(repeats):
+        for n in jobs:
+            with tempfile.TemporaryDirectory() as tmp:
+                timed[n].append(run_measured([tag, folder, "-j", str(n), "-o", f"{tmp}/out.jsonl"], sample_memory=False))
+    results = []
+    for n in jobs:
         with tempfile.TemporaryDirectory() as tmp:
-            measured.append(run_measured([tag, folder, "-j", str(jobs), "-o", f"{tmp}/out.jsonl"]))
-    done, seconds, cpu, _ = sorted(measured, key=lambda m: m[1])[len(measured) // 2]
-    peak = max(m[3] for m in measured)
-    summary = done.stderr.strip().splitlines()[-1]
-    match = re.search(r"(\d+) files tagged \((\d+) paragraphs, (\d+) characters", summary)
-    if match is None:
-        sys.exit(f"tag failed: {done.stderr.strip()[-500:]}")
-    files, paragraphs, chars = map(int, match.groups())
-    return {"jobs": jobs, "files": files, "paragraphs": paragraphs, "chars": chars, "seconds": seconds, "rate": chars / seconds, "cpu_rate": chars / cpu, "peak_mib": peak / 1024}
+            peak = run_measured([tag, folder, "-j", str(n), "-o", f"{tmp}/out.jsonl"])[3]
+        done, seconds, cpu, _ = sorted(timed[n], key=lambda m: m[1])[len(timed[n]) // 2]
+        summary = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
+        match = re.search(r"(\d+) files tagged \((\d+) paragraphs, (\d+) characters", summary)
+        if match is None:
+            sys.exit(f"tag failed: {done.stderr.strip()[-500:]}")
+        files, paragraphs, chars = map(int, match.groups())
+        speedups = sorted(first[1] / this[1] for first, this in zip(timed[jobs[0]], timed[n]))
+        results.append({
+            "jobs": n, "files": files, "paragraphs": paragraphs, "chars": chars, "seconds": seconds, "rate": chars / seconds,
+            "cpu_rate": chars / cpu, "peak_mib": peak / 1024, "speedups": speedups,
+        })
+    return results
 
 
 def corpus_paragraphs(folder: str) -> list[str]:
@@ -215,7 +231,7 @@ def main() -> None:
     if tag is None:
         sys.exit("install the package first: pip install '.[bench]'")
 
-    runs = [tag_run(tag, args.folder, jobs, repeats=args.repeats) for jobs in args.jobs]
+    runs = tag_runs(tag, args.folder, args.jobs, repeats=args.repeats)
     paragraphs = corpus_paragraphs(args.folder)
     segment, convert = rjieba_rate(paragraphs), opencc_rate(paragraphs)
     fast = None if args.no_fasttext else fasttext_rates(paragraphs)
@@ -226,7 +242,11 @@ def main() -> None:
     print("| what | characters/s (wall) | characters per CPU-second | tag -j 1 / this (CPU) | peak memory |")
     print("|---|---:|---:|---:|---:|")
     for run in runs:
-        note = "" if run["jobs"] == runs[0]["jobs"] else f", x{run['rate'] / one:.2f} the -j {runs[0]['jobs']} wall rate"
+        speedups = run["speedups"]
+        note = "" if run["jobs"] == runs[0]["jobs"] else (
+            f", x{speedups[len(speedups) // 2]:.2f} the -j {runs[0]['jobs']} time in the same round (median; "
+            f"{speedups[0]:.2f} to {speedups[-1]:.2f} over {len(speedups)} rounds)"
+        )
         print(
             f"| `tag -j {run['jobs']}` ({run['seconds']:.1f} s{note}) | {run['rate']:,.0f} | {run['cpu_rate']:,.0f} | "
             f"{one_cpu / run['cpu_rate']:.2f} | {run['peak_mib']:.0f} MiB |"
@@ -243,7 +263,7 @@ def main() -> None:
         for times in args.scales:
             with tempfile.TemporaryDirectory() as tmp:
                 folder = args.folder if times == 1 else repeated_folder(args.folder, times, Path(tmp))
-                run = tag_run(tag, folder, 1)
+                run = tag_runs(tag, folder, [1])[0]
             print(f"| {times}x | {run['chars']:,} | {run['seconds']:.1f} | {run['rate']:,.0f} | {run['cpu_rate']:,.0f} | {run['peak_mib']:.0f} MiB |")
 
 
