@@ -256,3 +256,29 @@ def test_an_attribution_on_its_own_line_joins_the_quote_above_it():
         summary = toolkit.summarise(text, max_chars=budget).text()
         assert count_faults(summary, article, to_simplified)["bare_attribution"] == 0, summary
     assert "喻懋阳说。" in toolkit.summarise(text, max_chars=300).text()
+
+
+def test_who_issued_a_notice_and_when_is_read_from_its_sign_off():
+    # Real sign-offs: two issuers above the date (国务院扶贫办 / 财政部), a name wrapped over two
+    # lines, and a contact block (a person, a title, a phone number) that is no sign-off.
+    lines = ["各省要充分认识当前疫情防控形势下做好脱贫攻坚工作的紧迫性。", "国务院扶贫办", "财政部", "2020年2月17日"]
+    assert parts.signature_block(lines) == ([[1], [2]], 3)
+    wrapped = ["…确保按时足额发放到位。", "广西壮族自治区新型冠状病毒感染的肺炎", "疫情防控工作领导小组指挥部", "2020年2月5日"]
+    assert parts.signature_block(wrapped) == ([[1, 2]], 3)
+    whole = ["海陵区服务业疫情信息上报平台二维码", "泰州市海陵区应对新型冠状病毒肺炎疫情工作领导小组办公室", "2020年2月20日"]
+    assert parts.signature_block(whole) == ([[1]], 2)
+    assert parts.signature_block(["万芳", "主管护师", "三级", "18679159123"]) is None
+
+
+@needs_corpus
+def test_a_notice_summary_opens_with_who_issued_it_and_when():
+    # The references and the readers both ask for "who issued what, when"; a notice says it only
+    # in its sign-off, which is never a summary sentence of its own.
+    summary = toolkit.summarise(_corpus("ncp_policies/00391.txt"), max_chars=300).text()
+    assert summary.startswith("国务院扶贫办、财政部2020年2月17日发文：为深入贯彻")
+    assert len(summary.replace("\n", "")) <= 300
+    five = toolkit.summarise(_corpus("ncp_policies/00087.txt"), max_chars=300).text()
+    assert five.startswith("中国人民银行等5部门2020年1月31日发文：")
+    # A section heading travels with the first sentence of its section, as one unit.
+    assert "\n加快资金分配拨付：2020年中央财政将继续较大幅度增加专项扶贫资金规模" in summary
+    assert _faults(summary, _corpus("ncp_policies/00391.txt")) == {}

@@ -94,6 +94,35 @@ def is_list_intro(analysis: str) -> bool:
 _PURPOSE = re.compile(r"^(?:为了?|根据|按照|依据|依照)|^[^，,。]{0,30}(?:为了?|根据)(?:切实|进一步|深入|全面|做好|加强|贯彻|有效|坚决|落实)")
 
 
+_FULL_DATE = re.compile(r"^\s*20[0-9]{2}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日\s*$")
+# An issuer line of a notice's sign-off: 国家税务总局, 开发区党建工作部, 中国农业发展银行福建省分行.
+_ORGANISATION = re.compile(r"^[\u4e00-\u9fff（）()]{2,24}(?:部|委|局|办|院|厅|会|府|行|处|署|中心|公司|小组|指挥部|办公室|管委会)$")
+
+
+# A name that starts with its place or body is whole: 泰州市海陵区…领导小组办公室 (the line above is not part of it).
+_PLACE_FIRST = re.compile(r"^\s*(?:国家|国务院|中国|中共|共青团|[\u4e00-\u9fff]{0,6}?(?:省|市|区|县|州|自治区|部))")
+_NAME_PART = re.compile(r"^[\u4e00-\u9fff（）()]{2,24}$")
+
+
+def signature_block(lines: list[str]) -> tuple[list[list[int]], int] | None:
+    """A notice's sign-off near its end: issuer lines (国务院扶贫办 / 财政部) right above a full
+    date line (2020年2月17日).  Positions in ``lines`` (analysis forms): the lines of each issuer
+    (one, or two when the first name is wrapped) and the date."""
+    for date in range(len(lines) - 1, max(-1, len(lines) - 9), -1):
+        if _FULL_DATE.match(lines[date]):
+            break
+    else:
+        return None
+    issuers: list[list[int]] = []
+    position = date - 1
+    while position >= 0 and len(issuers) < 6 and _ORGANISATION.match(lines[position].strip()):
+        issuers.insert(0, [position])
+        position -= 1
+    if issuers and position >= 0 and _NAME_PART.match(lines[position].strip()) and not _PLACE_FIRST.match(lines[issuers[0][0]]):
+        issuers[0].insert(0, position)  # a name wrapped over two lines: 广西…肺炎 / 防控工作领导小组指挥部
+    return (issuers, date) if issuers else None
+
+
 def is_purpose(analysis: str) -> bool:
     """A notice's purpose sentence: 为切实加强疫情防控工作，根据…"""
     return bool(_PURPOSE.search(analysis.strip()))

@@ -73,7 +73,8 @@ class SummaryWeights:
     min_chars: int = 15  # units with fewer word characters are never chosen (slogans, fragments)
     coverage: float = 8.0  # weight of the document's not-yet-covered terms a unit adds
     density: float = 0.5  # choose by (score + coverage gain) / length**density
-    headings: float | None = 0.0  # bonus for a section heading as lead-in (dense summaries); None: never
+    issuer: bool = True  # open a notice's summary with who issued it and when (its sign-off)
+    headings: float | None = 0.5  # bonus for a unit printed with its section heading as lead-in; None: never
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ class Unit:
 
     sentences: list[Sentence]
     section: int = -1  # paragraph index of the section heading above, -1 before any
-    is_heading: bool = False  # shown only as the lead-in of a chosen unit of its section
+    lead_in: Sentence | None = None  # the section heading printed before it: 禁聚集、防扩散：为减少…
     section_start: bool = False
     refers_back: bool = False  # needs the sentence before it in the summary
     needs_name: bool = False  # 该区…: needs some earlier summary sentence
@@ -179,6 +180,13 @@ class Unit:
     @property
     def first(self) -> Sentence:
         return self.sentences[0]
+
+    def printed(self, *, analysis: bool) -> str:
+        """As the summary prints it: the heading lead-in, the label's lead-in, no dateline."""
+        text = parts.strip_dateline(_unit_text(self, analysis=analysis))
+        if self.lead_in is not None:
+            text = _as_lead_in(self.lead_in.analysis if analysis else self.lead_in.text) + text
+        return text
 
 
 def _as_lead_in(heading: str) -> str:
@@ -205,12 +213,13 @@ def _unit_text(unit: Unit, *, analysis: bool) -> str:
 _UNIT_NAME = re.compile(r"^\S{0,14}(局|委|镇|乡|街道|社|办|办公室|中心|院|所|队|部|组|村|社区)$")
 
 
-def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CANDIDATES) -> list[Unit]:
+def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CANDIDATES, with_headings: bool = True) -> list[Unit]:
     """The units a summary may use, in article order (at most ``limit``).
 
-    Section headings are units marked ``is_heading``: the summariser only
-    shows one as the lead-in of a chosen unit of its own section
-    (``强检查、严防控：每天坚持…``), never alone.
+    A section heading is never a unit of its own: the first unit of its
+    section comes twice, alone and with the heading as its lead-in
+    (``强检查、严防控：每天坚持…``), scored as one text each; the summary takes
+    at most one of the two (they repeat each other).
     """
     title_lines = title_paragraphs(document)
     title_bigrams = set().union(*(parts.bigrams(document.paragraphs[i].analysis) for i in title_lines))
@@ -226,6 +235,7 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
     # The unit that ended the last paragraph with any text: an attribution on a line of its own
     # (pages that break lines at quote marks: 「…太方便了！」 / 」 / 「市民喻懋阳说。」) joins it.
     ended_last_paragraph: Unit | None = None
+    heading: Sentence | None = None  # the section heading waiting for its first unit
     for paragraph in document.paragraphs:
         if len(units) >= limit:
             break
@@ -237,14 +247,16 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
                 continue
             section = paragraph.index
             after_heading = True
+            heading = None
             if (
-                len(paragraph.sentences) == 1
+                with_headings
+                and len(paragraph.sentences) == 1
                 and parts.content_chars(parts.strip_label(paragraph.analysis)) >= 4
                 and not _UNIT_NAME.search(paragraph.analysis)
                 and not parts.is_boilerplate(paragraph.analysis)
                 and not parts.repeats_title(paragraph.analysis, title_bigrams)
             ):
-                units.append(Unit([paragraph.sentences[0]], section=section, is_heading=True))
+                heading = paragraph.sentences[0]
             continue
         if paragraph.kind == BOILERPLATE or paragraph.index in title_lines:
             ended_last_paragraph = None
@@ -294,12 +306,15 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
                 refers_back=parts.refers_back(analysis),
                 needs_name=parts.needs_name_before(analysis),
             )
+            units.append(current)
+            if heading is not None and pending_label is None and parts.content_chars(current.analysis) >= min_chars:
+                units.append(replace(current, lead_in=heading))  # shares the sentence list: joins follow
+            heading = None
             pending_label = None
             after_heading = False
-            units.append(current)
         ended_last_paragraph = current
         after_heading = False
-    return [u for u in units if u.is_heading or parts.content_chars(u.analysis) >= min_chars]
+    return [u for u in units if parts.content_chars(u.analysis) >= min_chars]
 
 
 def title_paragraphs(document: Document) -> set[int]:
@@ -358,11 +373,9 @@ class Summariser:
 
     def summarise(self, document: Document, length: Length = Length(), *, simplified: bool = False) -> Summary:
         w = self.weights
-        units = report_units(document, min_chars=w.min_chars)
+        units = report_units(document, min_chars=w.min_chars, with_headings=w.headings is not None)
         title = document.title
         kind = parts.document_kind(title.analysis if title else "", [p.analysis for p in document.paragraphs[:200]])
-        if w.headings is None:
-            units = [u for u in units if not u.is_heading]
         body = [p for p in document.paragraphs if p.kind != BOILERPLATE]
         if not units:  # nothing but headings or form lines: fall back to whatever text there is
             units = [Unit([s]) for p in body for s in p.sentences][:MAX_CANDIDATES]
@@ -371,7 +384,7 @@ class Summariser:
 
         # The centroid counts every word of the report, streamed: no per-sentence copies kept.
         # Each sentence is segmented once; only the words of sentences in units are kept.
-        in_units = {s.index for u in units for s in u.sentences}
+        in_units = {s.index for u in units for s in u.sentences} | {u.lead_in.index for u in units if u.lead_in is not None}
         unit_words: dict[int, list[str]] = {}
         doc_counts: Counter = Counter()
         for paragraph in body:
@@ -384,7 +397,7 @@ class Summariser:
         doc_weights = weighted_counts(doc_counts, self.idf)
         vocabulary: dict[str, int] = {}
         rows = sparse_tfidf_rows(
-            [[w for s in u.sentences for w in unit_words.get(s.index, ())] for u in units], self.idf, vocabulary
+            [[w for s in _with_lead_in(u) for w in unit_words.get(s.index, ())] for u in units], self.idf, vocabulary
         )
         doc_vector = np.zeros(len(vocabulary))
         for term, column in vocabulary.items():
@@ -392,31 +405,42 @@ class Summariser:
 
         scores = self._scores(units, rows, doc_vector, kind)
         total_weight = max(sum(doc_weights.values()), 1e-12)
-        chosen = self._select(units, rows, doc_vector / total_weight, scores, length)
-        sentences = _summary_sentences(units, chosen, scores)
+        # A notice says who issued it and when in its sign-off: the summary opens with it
+        # (国家税务总局2020年2月10日发文：…) when the budget leaves room for a measure after it.
+        issued = issued_by(document) if kind == parts.NOTICE and self.weights.issuer else None
+        budget = length.char_budget(sum(len(u.text) for u in units if u.lead_in is None))
+        if issued is not None and budget is not None and budget - len(issued[0]) - 1 < MIN_AFTER_ISSUER:
+            issued = None
+        reserved = len(issued[0]) + 1 if issued is not None else 0
+        chosen = self._select(units, rows, doc_vector / total_weight, scores, length, reserved=reserved)
+        sentences = _summary_sentences(units, chosen, scores, issued)
         keywords = tuple(t for t, _ in sorted(doc_weights.items(), key=lambda kv: -kv[1]) if len(t) > 1)[: self.n_keywords]
         return Summary(sentences, keywords, document.source, simplified)
 
     def _scores(self, units: list[Unit], rows, doc_vector: np.ndarray, kind: str) -> np.ndarray:
         w = self.weights
         centrality = rows.row_sums(doc_vector)
-        rank = np.arange(len(units))
+        # Rank among the report's units; a unit with its heading lead-in ranks as the unit alone.
+        firsts = sorted({u.first.index for u in units})
+        rank_of = {index: r for r, index in enumerate(firsts)}
+        rank = np.array([rank_of[u.first.index] for u in units], dtype=float)
         position = np.exp(-w.position_decay * rank)
         if kind == parts.NOTICE:
             # A notice opens with its purpose (为…，根据…) and then its measures: only the purpose
             # sentence gets the opening's bonus, not the background before it.
             position_weight = w.notice_position
-            position = position * np.array([i == 0 or parts.is_purpose(u.first.analysis) for i, u in enumerate(units)], dtype=float)
+            position = position * np.array([rank[i] == 0 or parts.is_purpose(u.first.analysis) for i, u in enumerate(units)], dtype=float)
         else:
             position_weight = w.position
-        first_in_paragraph = np.array(
-            [i == 0 or units[i - 1].first.paragraph != u.first.paragraph for i, u in enumerate(units)], dtype=float
-        )
+        paragraph_first: dict[int, int] = {}
+        for u in units:
+            paragraph_first.setdefault(u.first.paragraph, u.first.index)
+        first_in_paragraph = np.array([paragraph_first[u.first.paragraph] == u.first.index for u in units], dtype=float)
         section_start = np.array([u.section_start for u in units], dtype=float)
-        lengths = np.array([len(u.text) for u in units], dtype=float)
+        lengths = np.array([len(u.text) + (len(u.lead_in.text) if u.lead_in is not None else 0) for u in units], dtype=float)
         damping = np.minimum(1.0, lengths / w.short_chars)
         figures = np.array([min(3, len(_FIGURE.findall(u.analysis))) / 3 for u in units])
-        is_heading = np.array([u.is_heading for u in units], dtype=float)
+        is_heading = np.array([u.lead_in is not None for u in units], dtype=float)
         score = (
             (w.headings or 0.0) * is_heading
             + w.specifics * figures
@@ -427,88 +451,105 @@ class Summariser:
         )
         return score * damping
 
-    def _select(self, units: list[Unit], rows, term_weights: np.ndarray, scores: np.ndarray, length: Length) -> list[int]:
+    def _select(self, units: list[Unit], rows, term_weights: np.ndarray, scores: np.ndarray, length: Length, *, reserved: int = 0) -> list[int]:
         """Greedy choice under the budget: prior score plus coverage of the document's
         uncovered terms, per character**density; no near-duplicates, no dangling openers."""
         w = self.weights
-        doc_chars = sum(len(u.text) for u in units)
+        doc_chars = sum(len(u.text) for u in units if u.lead_in is None)  # each unit once
         budget = length.char_budget(doc_chars)
         max_units = length.sentences if length.sentences is not None else len(units)
-        # A heading is printed as a lead-in, "heading：".
-        # Others as printed: a label's number dropped, a dateline cut (the floor of 200 is what a reader gets).
-        lengths = np.array(
-            [max(1, len(u.text) + 1 if u.is_heading else len(parts.strip_dateline(_unit_text(u, analysis=False)))) for u in units],
-            dtype=float,
-        )
-        # A unit pointing back is eligible only once the unit holding the sentence before it is chosen.
-        unit_of_sentence = {s.index: i for i, u in enumerate(units) for s in u.sentences}
-        predecessor = [unit_of_sentence.get(u.first.index - 1, -1) if u.refers_back else None for u in units]
+        if budget is not None:
+            budget -= reserved  # the issuer lead-in printed before the first unit
+        # Lengths as printed: a heading lead-in, a label's number dropped, a dateline cut
+        # (the floor of 200 is what a reader gets).
+        lengths = np.array([max(1, len(u.printed(analysis=False))) for u in units], dtype=float)
         uncovered = np.ones_like(term_weights)
         open_ = np.ones(len(units), dtype=bool)  # not chosen, not rejected
         chosen: list[int] = []
+        chosen_sentences: set[int] = set()
         chosen_bigrams: list[set[str]] = []  # per chosen sentence
         used = 0
-        while sum(not units[i].is_heading for i in chosen) < max_units:
+        while len(chosen) < max_units:
             gain = rows.row_sums(term_weights * uncovered, weighted=False)
             key = (scores + w.coverage * gain) / lengths**w.density
-            eligible = open_ & self._reads_alone_all(units, predecessor, chosen, open_)
+            eligible = open_ & np.array([bool(o) and _reads_alone(u, chosen_sentences) for o, u in zip(open_, units)])
             if budget is not None:
                 fitting = eligible & (used + lengths <= budget)
                 if not fitting.any() and used < length.floor(doc_chars):
                     # The default promises at least 200 characters: one more unit, within 500.
-                    fitting = eligible & (used + lengths <= DEFAULT_MAX_CHARS)
+                    fitting = eligible & (used + lengths <= DEFAULT_MAX_CHARS - reserved)
                 eligible = fitting
             if not eligible.any():
                 break
             best = int(np.flatnonzero(eligible)[np.argmax(key[eligible])])
             open_[best] = False
+            if units[best].first.index in chosen_sentences:
+                continue  # the same unit with or without its heading is already in
             own = [parts.bigrams(piece) for piece in split_sentences(units[best].analysis)]
             if _repeats(own, chosen_bigrams):
                 continue  # one of its sentences says what a chosen one (or another of its own) says
             chosen.append(best)
+            chosen_sentences.update(s.index for s in units[best].sentences)
             chosen_bigrams.extend(own)
             used += int(lengths[best])
             uncovered[rows.row_terms(best)] = 0.0
-        if not any(not units[i].is_heading for i in chosen):  # nothing fits: one unit is always returned, one that reads alone
-            chosen = []
-            alone = [i for i in range(len(units)) if not (units[i].refers_back or units[i].needs_name or units[i].is_heading)]
+        if not chosen:  # nothing fits: one unit is always returned, one that reads alone
+            alone = [i for i in range(len(units)) if not (units[i].refers_back or units[i].needs_name)]
             chosen.append(max(alone or range(len(units)), key=lambda i: scores[i]))
         return chosen
 
-    @classmethod
-    def _reads_alone_all(cls, units: list[Unit], predecessor: list, chosen: list[int], candidates: np.ndarray) -> np.ndarray:
-        """Which of the ``candidates`` read alone next to the ``chosen`` units (see ``_reads_alone``)."""
-        reads = np.zeros(len(units), dtype=bool)
-        for i in np.flatnonzero(candidates):
-            reads[i] = cls._reads_alone(i, units, predecessor, chosen)
-        return reads
 
-    @staticmethod
-    def _reads_alone(i: int, units: list[Unit], predecessor: list, chosen: list[int]) -> bool:
-        unit = units[i]
-        if unit.is_heading:  # only as the lead-in of the chosen unit that opens its own section
-            return any(units[j].section == unit.section and units[j].section_start and not units[j].is_heading for j in chosen)
-        if unit.refers_back and (predecessor[i] is None or predecessor[i] < 0 or predecessor[i] not in chosen):
-            return False
-        if unit.needs_name and not any(units[j].first.index < unit.first.index and not units[j].is_heading for j in chosen):
-            return False
-        return True
+def _with_lead_in(unit: Unit) -> list[Sentence]:
+    return [unit.lead_in, *unit.sentences] if unit.lead_in is not None else unit.sentences
 
 
-def _summary_sentences(units: list[Unit], chosen: list[int], scores: np.ndarray) -> tuple[SummarySentence, ...]:
-    """The chosen units in article order; a chosen heading opens the first chosen unit of its section."""
-    lead_ins = {units[i].section: units[i] for i in chosen if units[i].is_heading}
+def _reads_alone(unit: Unit, chosen_sentences: set[int]) -> bool:
+    """A unit pointing back reads only after the sentence before it; 该区… only after some sentence."""
+    if unit.refers_back and unit.first.index - 1 not in chosen_sentences:
+        return False
+    if unit.needs_name and not any(i < unit.first.index for i in chosen_sentences):
+        return False
+    return True
+
+
+def _summary_sentences(
+    units: list[Unit], chosen: list[int], scores: np.ndarray, issued: tuple[str, str] | None = None
+) -> tuple[SummarySentence, ...]:
+    """The chosen units in article order, as printed; the first opened by who issued the notice and when."""
     sentences = []
-    for i in sorted((i for i in chosen if not units[i].is_heading), key=lambda i: units[i].first.index):
-        unit = units[i]
-        text = parts.strip_dateline(_unit_text(unit, analysis=False))
-        analysis = parts.strip_dateline(_unit_text(unit, analysis=True))
-        heading = lead_ins.pop(unit.section, None) if unit.section_start else None
-        if heading is not None and not (len(unit.sentences) > 1 and parts.LABEL_PREFIX.match(unit.first.analysis)):
-            text = _as_lead_in(heading.text) + text
-            analysis = _as_lead_in(heading.analysis) + analysis
-        sentences.append(SummarySentence(text, unit.first.index, unit.first.paragraph, float(scores[i]), analysis))
+    for i in sorted(chosen, key=lambda i: units[i].first.index):
+        text, analysis = units[i].printed(analysis=False), units[i].printed(analysis=True)
+        if issued is not None and not sentences:
+            # 国家税务总局2020年2月10日发文：为… ; a unit with a lead-in of its own keeps it after a full stop.
+            mark = "。" if _has_lead_in(units[i]) else "："
+            text, analysis = issued[0] + mark + text, issued[1] + mark + analysis
+        sentences.append(SummarySentence(text, units[i].first.index, units[i].first.paragraph, float(scores[i]), analysis))
     return tuple(sentences)
+
+
+def _has_lead_in(unit: Unit) -> bool:
+    return unit.lead_in is not None or (len(unit.sentences) > 1 and parts.is_label(unit.first.analysis))
+
+
+# The issuer lead-in is printed only when the budget leaves this many characters after it.
+MIN_AFTER_ISSUER = 60
+
+
+def issued_by(document: Document) -> tuple[str, str] | None:
+    """Who issued a notice and when, from its sign-off (国务院扶贫办 / 财政部 / 2020年2月17日):
+    ``国务院扶贫办、财政部2020年2月17日发文`` as printed and in analysis form, or None."""
+    paragraphs = [p for p in document.paragraphs if parts.content_chars(p.analysis)]
+    found = parts.signature_block([p.analysis for p in paragraphs])
+    if found is None:
+        return None
+    issuers, date = found
+    def said(form: str) -> str:
+        names = ["".join(getattr(paragraphs[i], form).strip() for i in lines) for lines in issuers]
+        # 福建省人力资源和社会保障厅等6部门: more than three issuers are named by the first
+        who = names[0] + f"等{len(names)}部门" if len(names) > 3 else "、".join(names)
+        return who + getattr(paragraphs[date], form).strip() + "发文"
+
+    return said("text"), said("analysis")
 
 
 def _repeats(candidate: list[set[str]], chosen: list[set[str]]) -> bool:
