@@ -70,7 +70,11 @@ _ATTRIBUTION = re.compile(
 
 # Openers that refer back to the sentence before: they need it in the summary.
 _BACK_REFERENCE = re.compile(
-    r"^(对此|为此|据此|因此|所以|由此|另一方面|与此同时|但是|但|然而|不过|其中|并(?!非|购|网|列)|这些|这一|这个|这种|这是|这样|这里|此举|上述|以上|前者|后者|他们|他|她|它|你们"
+    r"^(对此|为此|据此|因此|所以|由此|另一方面|与此同时|但是|但|然而|不过|其中|并(?!非|购|网|列)|这些|这一|这个|这种|这是|这样|这里|此举|上述|以上|前者|后者|他们|他|她|它|你们|我们"
+    # a demand or a wish with no one making it: 要求各航空公司… 希望你们…
+    r"|要求|希望"
+    # what the sentence before named: 带着这些问题， 针对这一情况， 像这样的危重患者
+    r"|[^，,。“”]{0,8}?(?:带着|针对|面对|对于|就|对|像|根据|按照|围绕)(?:这些|这样的|这一|这类|此类|上述)"
     r"|[对在从按据][照]?(?:上述|以上|这些|此类)|在此基础上)"
 )
 # Openers that need only the thing named somewhere before: 该区, 该县, 该公司.
@@ -86,8 +90,9 @@ _LIST_INTRO = re.compile(
 
 
 def is_list_intro(analysis: str) -> bool:
-    """A short sentence that only announces a list: 提出8点要求。 具体如下。"""
-    return content_chars(analysis) <= 40 and bool(_LIST_INTRO.search(analysis.strip()))
+    """A short sentence that only announces a list: 提出8点要求。 具体如下。 …为你整理了这些要点——"""
+    line = analysis.strip()
+    return (content_chars(analysis) <= 40 and bool(_LIST_INTRO.search(line))) or line.endswith(("—", "-"))
 
 
 # A notice's purpose sentence: 为切实加强…，根据…  (what the measures after it are for).
@@ -123,14 +128,111 @@ def signature_block(lines: list[str]) -> tuple[list[list[int]], int] | None:
     return (issuers, date) if issuers else None
 
 
+_OPENERS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】", "〔": "〕"}
+_CLOSER_OF = {closer: opener for opener, closer in _OPENERS.items()}
+
+
+def unmatched_closer(text: str) -> int | None:
+    """Where a closing quote or bracket with no opener before it stands (``华小峰）为缓解…``,
+    ``落实优惠促发展”为主题…``): the sentence starts in the middle of another.  None if none."""
+    depth: dict[str, int] = {}
+    for position, ch in enumerate(text):
+        if ch in _OPENERS:
+            depth[ch] = depth.get(ch, 0) + 1
+        elif ch in _CLOSER_OF:
+            opener = _CLOSER_OF[ch]
+            if not depth.get(opener):
+                return position
+            depth[opener] -= 1
+    return None
+
+
+def is_balanced(text: str) -> bool:
+    """Every quote and bracket opened is closed and none is closed unopened."""
+    if unmatched_closer(text) is not None:
+        return False
+    return all(text.count(opener) <= text.count(closer) for opener, closer in _OPENERS.items())
+
+
+# A byline's or photo note's tail glued before a sentence: 华小峰）, 60292）, 静安分局提供）：
+_SCRAP_HEAD_CHARS = 12
+
+
+def strip_scrap_head(text: str) -> str:
+    """The sentence without the tail of a byline or note cut off the line before
+    (``华小峰）为缓解疫情影响…`` -> ``为缓解疫情影响…``); unchanged if there is none."""
+    position = unmatched_closer(text)
+    if position is None or position > _SCRAP_HEAD_CHARS or text[position] in "”’":
+        return text
+    head, rest = text[:position], text[position + 1 :].lstrip(":： ")
+    if re.search(r"[。！？!?；;，,“”]", head) or content_chars(rest) < 15:
+        return text
+    return rest
+
+
+_OPEN_TAIL = re.compile(r"[（(][^（()）]{0,12}$")
+
+
+def strip_open_tail(text: str) -> str:
+    """The sentence without an aside left open at its end, cut off by a line break
+    (``…对企业开展走访和检查（央广网发`` -> ``…对企业开展走访和检查``)."""
+    line = text.rstrip()
+    stripped = _OPEN_TAIL.sub("", line)
+    return stripped if stripped != line and content_chars(stripped) >= 15 else text
+
+
+# A sentence cut where a figure was lost: 预计将有近。 预计近。 乘坐青A。
+_CUT_END = re.compile(
+    r"(?:预计|将有|约有|共有|达到|超过|多达|高达|共计|累计|合计)(?:将有|将|有)?(?:近|约|超过?|逾|达)?[。.]?$|[\u4e00-\u9fff][A-Z]{1,2}[。.]?$"
+)
+# A number or a time alone: 20  7:22  13:10
+_LONE_FIGURE = re.compile(r"^[\s0-9:：.,，、/-]+[。.]?$")
+
+
+def is_cut(analysis: str) -> bool:
+    """A sentence cut short by the cleaner or the splitter (``…预计近。``) or a lone figure (``7:22``)."""
+    line = analysis.strip()
+    return bool(_CUT_END.search(line.rstrip(_CLOSERS)) or _LONE_FIGURE.match(line) or _OPEN_TAIL.search(line.rstrip("。.")))
+
+
+def is_slogan(analysis: str) -> bool:
+    """A short exclamation with nothing concrete: 全是干货！ 收到！"""
+    line = analysis.strip().rstrip(_CLOSERS)
+    return line.endswith(("!", "！")) and content_chars(line) <= 8
+
+
+_REPORTER = re.compile(r"记者|通讯员|摄影|编辑|撰稿")
+
+
+def reads_as_lead_in(heading: str) -> bool:
+    """Whether a section heading may be printed before its first sentence: whole (quotes and
+    brackets closed, so no ``本报讯（记者``), not a byline, a question, a slogan or a line
+    pointing back."""
+    line = heading.strip()
+    return (
+        is_balanced(line)
+        and not is_question(line)
+        and not is_slogan(line)
+        and not DATELINE.match(line)
+        and not refers_back(line)  # 这是复工首日城市早高峰的一个缩影： points at the line above
+        and not _REPORTER.search(line)  # 新华社记者陈芳、陈聪、屈婷
+        and form_kind(line) is None
+        and bool(re.search(r"[\u4e00-\u9fff]{2}", line))
+    )
+
+
 def is_purpose(analysis: str) -> bool:
     """A notice's purpose sentence: 为切实加强疫情防控工作，根据…"""
     return bool(_PURPOSE.search(analysis.strip()))
 
 
+_INTERVIEWER = re.compile(r"^\s*(?:【记者】|[(（]?记者[)）]?[:：]|问[:：])")
+
+
 def is_question(analysis: str) -> bool:
-    """A question (a Q&A's heading, a rhetorical opener): no answer of its own."""
-    return analysis.strip().rstrip(_CLOSERS).endswith(("?", "？"))
+    """A question (a Q&A's heading, a rhetorical opener, the interviewer's turn: 【记者】…): no answer of its own."""
+    line = analysis.strip()
+    return line.rstrip(_CLOSERS).endswith(("?", "？")) or bool(_INTERVIEWER.match(line))
 
 
 _CELL_SPLIT = re.compile(r"[\s|｜\t]+")

@@ -184,6 +184,8 @@ class Unit:
     def printed(self, *, analysis: bool) -> str:
         """As the summary prints it: the heading lead-in, the label's lead-in, no dateline."""
         text = parts.strip_dateline(_unit_text(self, analysis=analysis))
+        if text.rstrip().endswith((";", "；")):  # a list cut at the join limit ends as a sentence
+            text = text.rstrip()[:-1] + "。"
         if self.lead_in is not None:
             text = _as_lead_in(self.lead_in.analysis if analysis else self.lead_in.text) + text
         return text
@@ -255,6 +257,7 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
                 and not _UNIT_NAME.search(paragraph.analysis)
                 and not parts.is_boilerplate(paragraph.analysis)
                 and not parts.repeats_title(paragraph.analysis, title_bigrams)
+                and parts.reads_as_lead_in(paragraph.analysis)
             ):
                 heading = paragraph.sentences[0]
             continue
@@ -272,16 +275,25 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
                 if ended_last_paragraph is not None:  # 王明说。 starting a line: the quote it closes ended the line before
                     ended_last_paragraph.sentences.append(sentence)
                 continue  # never a unit of its own
-            closes_a_quote = analysis.count("”") > analysis.count("“")
-            if closes_a_quote and current is None:
-                continue  # the end of a quote whose start is not in a unit: a fragment
             boilerplate = parts.is_boilerplate(analysis)
-            if current is not None and not boilerplate and (
-                parts.is_attribution(analysis) or closes_a_quote or _unfinished(current)
-            ):
-                # 王明说。 belongs to the quote before; a quote still open (or closed
-                # only here), or a list item ending in ；, goes on into this sentence.
+            if current is not None and not boilerplate and (parts.is_attribution(analysis) or _unfinished(current)):
+                # 王明说。 belongs to the quote before; a quote still open, or a list item
+                # ending in ；, goes on into this sentence.
+                if parts.is_cut(analysis):  # …预计近。 : the unit would end cut off
+                    units[:] = [u for u in units if u.sentences is not current.sentences]
+                    pending_label, current = None, None
+                    continue
                 current.sentences.append(sentence)
+                continue
+            # The tail of a byline cut off the line before (华小峰）为缓解…) is dropped.
+            text = parts.strip_open_tail(parts.strip_scrap_head(sentence.text))
+            analysis = parts.strip_open_tail(parts.strip_scrap_head(sentence.analysis))
+            if text is not sentence.text and analysis is not sentence.analysis:
+                sentence = replace(sentence, text=text, analysis=analysis)
+            if parts.unmatched_closer(analysis) is not None or parts.is_cut(analysis) or parts.is_slogan(analysis):
+                # The end of a quote or aside whose start is not in a unit (落实优惠促发展”为主题…),
+                # a sentence cut short (预计近。), a lone figure (7:22), a slogan (全是干货！).
+                pending_label, current = None, None
                 continue
             if parts.is_label(analysis):
                 pending_label = sentence  # travels with the next sentence of its section
@@ -314,7 +326,8 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
             after_heading = False
         ended_last_paragraph = current
         after_heading = False
-    return [u for u in units if parts.content_chars(u.analysis) >= min_chars]
+    # A responsibility note split at its semicolon ((牵头单位：…；责任单位：…）) is one form line.
+    return [u for u in units if parts.content_chars(u.analysis) >= min_chars and not parts.is_boilerplate(u.analysis)]
 
 
 def title_paragraphs(document: Document) -> set[int]:
@@ -520,8 +533,8 @@ def _summary_sentences(
     for i in sorted(chosen, key=lambda i: units[i].first.index):
         text, analysis = units[i].printed(analysis=False), units[i].printed(analysis=True)
         if issued is not None and not sentences:
-            # 国家税务总局2020年2月10日发文：为… ; a unit with a lead-in of its own keeps it after a full stop.
-            mark = "。" if _has_lead_in(units[i]) else "："
+            # 国家税务总局2020年2月10日发文：为… ; …发文，加快资金分配拨付：… before a lead-in of the unit's own.
+            mark = "，" if _has_lead_in(units[i]) else "："
             text, analysis = issued[0] + mark + text, issued[1] + mark + analysis
         sentences.append(SummarySentence(text, units[i].first.index, units[i].first.paragraph, float(scores[i]), analysis))
     return tuple(sentences)
