@@ -278,7 +278,10 @@ def test_a_notice_summary_opens_with_who_issued_it_and_when():
     assert summary.startswith("国务院扶贫办、财政部2020年2月17日发文：为深入贯彻")
     assert len(summary.replace("\n", "")) <= 300
     five = toolkit.summarise(_corpus("ncp_policies/00087.txt"), max_chars=300).text()
-    assert five.startswith("中国人民银行等5部门2020年1月31日发文：")
+    # …and what it is about, when its title names an action (关于进一步强化…疫情的通知)
+    assert five.startswith("中国人民银行等5部门2020年1月31日发文进一步强化金融支持防控新型冠状病毒感染肺炎疫情：")
+    assert parts.title_purpose("国家卫生健康委办公厅关于加强疫情期间医用防护用品管理工作的通知") == "加强疫情期间医用防护用品管理工作"
+    assert parts.title_purpose("国家税务总局关于充分发挥税收职能作用助力打赢疫情防控阻击战若干措施的通知") == ""  # names a document
     # A section heading travels with the first sentence of its section, as one unit.
     assert "\n加快资金分配拨付：2020年中央财政将继续较大幅度增加专项扶贫资金规模" in summary
     assert _faults(summary, _corpus("ncp_policies/00391.txt")) == {}

@@ -128,6 +128,20 @@ def signature_block(lines: list[str]) -> tuple[list[list[int]], int] | None:
     return (issuers, date) if issuers else None
 
 
+# What a notice is about, from its title: 国家卫生健康委办公厅关于加强疫情期间医用防护用品管理工作的通知.
+_TITLE_PURPOSE = re.compile(r"关于(.{4,30}?)的(?:紧急)?(?:通知|通告|公告|意见|实施意见|决定|函)\s*$")
+# A purpose that names a document rather than an action reads badly after 发文: …若干措施, 印发…方案.
+_NOT_AN_ACTION = re.compile(r"^(?:印发|转发|发布)|(?:措施|办法|方案|政策|意见|规定|细则|指南|指引|事项|名单|公告|通知)$")
+
+
+def title_purpose(title: str) -> str:
+    """The action a notice's title names (关于**加强疫情期间医用防护用品管理工作**的通知), or ''."""
+    found = _TITLE_PURPOSE.search(title.strip())
+    if found is None or _NOT_AN_ACTION.search(found.group(1)):
+        return ""
+    return found.group(1)
+
+
 _OPENERS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】", "〔": "〕"}
 _CLOSER_OF = {closer: opener for opener, closer in _OPENERS.items()}
 

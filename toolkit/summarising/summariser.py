@@ -181,12 +181,13 @@ class Unit:
     def first(self) -> Sentence:
         return self.sentences[0]
 
-    def printed(self, *, analysis: bool) -> str:
-        """As the summary prints it: the heading lead-in, the label's lead-in, no dateline."""
-        text = parts.strip_dateline(_unit_text(self, analysis=analysis))
+    def printed(self, *, analysis: bool, lead_in: bool = True) -> str:
+        """As the summary prints it: the heading lead-in, the label's lead-in, no dateline
+        (``lead_in=False``: neither lead-in, for a unit opened by who issued the notice)."""
+        text = parts.strip_dateline(_unit_text(self, analysis=analysis, lead_in=lead_in))
         if text.rstrip().endswith((";", "；")):  # a list cut at the join limit ends as a sentence
             text = text.rstrip()[:-1] + "。"
-        if self.lead_in is not None:
+        if self.lead_in is not None and lead_in:
             text = _as_lead_in(self.lead_in.analysis if analysis else self.lead_in.text) + text
         return text
 
@@ -197,13 +198,13 @@ def _as_lead_in(heading: str) -> str:
     return parts.strip_label(heading).strip().rstrip("。.！!；;:：,， ") + "："
 
 
-def _unit_text(unit: Unit, *, analysis: bool) -> str:
+def _unit_text(unit: Unit, *, analysis: bool, lead_in: bool = True) -> str:
     """A unit as printed: a numbered label leads into its content (``组织到位：…``), a long
     numbered sentence loses its number (``1.由市工信局…`` prints ``由市工信局…``)."""
     pieces = [s.analysis if analysis else s.text for s in unit.sentences]
     first = unit.first.analysis
     if len(pieces) > 1 and parts.is_label(first) and not first.rstrip().endswith((";", "；", ",", "，")):
-        return _as_lead_in(pieces[0]) + "".join(pieces[1:])
+        return (_as_lead_in(pieces[0]) if lead_in else "") + "".join(pieces[1:])
     if parts.LABEL_PREFIX.match(first):
         stripped = parts.strip_label(pieces[0]).lstrip()
         if parts.content_chars(stripped) >= 4:
@@ -533,15 +534,12 @@ def _summary_sentences(
     for i in sorted(chosen, key=lambda i: units[i].first.index):
         text, analysis = units[i].printed(analysis=False), units[i].printed(analysis=True)
         if issued is not None and not sentences:
-            # 国家税务总局2020年2月10日发文：为… ; …发文，加快资金分配拨付：… before a lead-in of the unit's own.
-            mark = "，" if _has_lead_in(units[i]) else "："
-            text, analysis = issued[0] + mark + text, issued[1] + mark + analysis
+            # 国家卫生健康委办公厅2020年2月3日发文加强疫情期间医用防护用品管理工作：当前，… (in place of
+            # the unit's own lead-in, which would make two in a row).
+            text = issued[0] + "：" + units[i].printed(analysis=False, lead_in=False)
+            analysis = issued[1] + "：" + units[i].printed(analysis=True, lead_in=False)
         sentences.append(SummarySentence(text, units[i].first.index, units[i].first.paragraph, float(scores[i]), analysis))
     return tuple(sentences)
-
-
-def _has_lead_in(unit: Unit) -> bool:
-    return unit.lead_in is not None or (len(unit.sentences) > 1 and parts.is_label(unit.first.analysis))
 
 
 # The issuer lead-in is printed only when the budget leaves this many characters after it.
@@ -556,11 +554,16 @@ def issued_by(document: Document) -> tuple[str, str] | None:
     if found is None:
         return None
     issuers, date = found
+    titles = [document.paragraphs[i] for i in sorted(title_paragraphs(document))]
+
     def said(form: str) -> str:
         names = ["".join(getattr(paragraphs[i], form).strip() for i in lines) for lines in issuers]
         # 福建省人力资源和社会保障厅等6部门: more than three issuers are named by the first
         who = names[0] + f"等{len(names)}部门" if len(names) > 3 else "、".join(names)
-        return who + getattr(paragraphs[date], form).strip() + "发文"
+        lines = [getattr(p, form).strip() for p in titles]
+        # the title on one line or split over two (国务院扶贫办 / 财政部关于…的通知)
+        purposes = [parts.title_purpose(t) for t in lines + [a + b for a, b in zip(lines, lines[1:])]]
+        return who + getattr(paragraphs[date], form).strip() + "发文" + next((p for p in purposes if p), "")
 
     return said("text"), said("analysis")
 
