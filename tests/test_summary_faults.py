@@ -330,6 +330,8 @@ def test_a_heading_leads_in_only_when_it_is_whole():
     assert not parts.reads_as_lead_in("新华社记者陈芳、陈聪、屈婷")  # ncp_policies/00420
     assert not parts.reads_as_lead_in("H1N1")
     assert not parts.reads_as_lead_in("重罚！")
+    assert not parts.reads_as_lead_in("受理→发放(即办事项)")  # a procedures table's cells
+    assert not parts.reads_as_lead_in("税务总局公告(2019年第84号)")
     assert parts.reads_as_lead_in("强检查、严防控") and parts.reads_as_lead_in("加快资金分配拨付")
 
 

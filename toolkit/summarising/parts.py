@@ -215,6 +215,7 @@ def is_slogan(analysis: str) -> bool:
     return line.endswith(("!", "！")) and content_chars(line) <= 8
 
 
+_TABLE_CELL = re.compile(r"^《[^》]+》$|→|第\s*[0-9一二三四五六七八九十]+\s*号|公告\s*[(（]")
 _REPORTER = re.compile(r"记者|通讯员|摄影|编辑|撰稿")
 
 
@@ -230,6 +231,7 @@ def reads_as_lead_in(heading: str) -> bool:
         and not DATELINE.match(line)
         and not refers_back(line)  # 这是复工首日城市早高峰的一个缩影： points at the line above
         and not _REPORTER.search(line)  # 新华社记者陈芳、陈聪、屈婷
+        and not _TABLE_CELL.search(line)  # a table's cells: 受理→发放(即办事项), 《…条例》, 税务总局公告(2020年第8号)
         and form_kind(line) is None
         and bool(re.search(r"[\u4e00-\u9fff]{2}", line))
     )
