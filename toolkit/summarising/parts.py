@@ -144,19 +144,21 @@ def title_purpose(title: str) -> str:
 
 _OPENERS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】", "〔": "〕"}
 _CLOSER_OF = {closer: opener for opener, closer in _OPENERS.items()}
+_MARK = re.compile("[" + re.escape("".join(_OPENERS) + "".join(_CLOSER_OF)) + "]")
 
 
 def unmatched_closer(text: str) -> int | None:
     """Where a closing quote or bracket with no opener before it stands (``华小峰）为缓解…``,
     ``落实优惠促发展”为主题…``): the sentence starts in the middle of another.  None if none."""
     depth: dict[str, int] = {}
-    for position, ch in enumerate(text):
+    for mark in _MARK.finditer(text):  # only the quote and bracket characters, not every character
+        ch = mark.group()
         if ch in _OPENERS:
             depth[ch] = depth.get(ch, 0) + 1
-        elif ch in _CLOSER_OF:
+        else:
             opener = _CLOSER_OF[ch]
             if not depth.get(opener):
-                return position
+                return mark.start()
             depth[opener] -= 1
     return None
 
@@ -185,14 +187,18 @@ def strip_scrap_head(text: str) -> str:
 
 
 _OPEN_TAIL = re.compile(r"[（(][^（()）]{0,12}$")
+_TAIL_CHARS = 16
 
 
 def strip_open_tail(text: str) -> str:
     """The sentence without an aside left open at its end, cut off by a line break
     (``…对企业开展走访和检查（央广网发`` -> ``…对企业开展走访和检查``)."""
     line = text.rstrip()
-    stripped = _OPEN_TAIL.sub("", line)
-    return stripped if stripped != line and content_chars(stripped) >= 15 else text
+    tail = _OPEN_TAIL.search(line[-_TAIL_CHARS:])  # on the tail only: a search anchored at the end scans every start
+    if tail is None:
+        return text
+    stripped = line[: len(line) - _TAIL_CHARS + tail.start()] if len(line) > _TAIL_CHARS else line[: tail.start()]
+    return stripped if content_chars(stripped) >= 15 else text
 
 
 # A sentence cut where a figure was lost: 预计将有近。 预计近。 乘坐青A。
@@ -206,7 +212,11 @@ _LONE_FIGURE = re.compile(r"^[\s0-9:：.,，、/-]+[。.]?$")
 def is_cut(analysis: str) -> bool:
     """A sentence cut short by the cleaner or the splitter (``…预计近。``) or a lone figure (``7:22``)."""
     line = analysis.strip()
-    return bool(_CUT_END.search(line.rstrip(_CLOSERS)) or _LONE_FIGURE.match(line) or _OPEN_TAIL.search(line.rstrip("。.")))
+    return bool(
+        _CUT_END.search(line.rstrip(_CLOSERS)[-_TAIL_CHARS:])
+        or _LONE_FIGURE.match(line)
+        or _OPEN_TAIL.search(line.rstrip("。.")[-_TAIL_CHARS:])
+    )
 
 
 def is_slogan(analysis: str) -> bool:

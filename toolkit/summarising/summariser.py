@@ -287,11 +287,16 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
                 current.sentences.append(sentence)
                 continue
             # The tail of a byline cut off the line before (华小峰）为缓解…) is dropped.
-            text = parts.strip_open_tail(parts.strip_scrap_head(sentence.text))
-            analysis = parts.strip_open_tail(parts.strip_scrap_head(sentence.analysis))
-            if text is not sentence.text and analysis is not sentence.analysis:
-                sentence = replace(sentence, text=text, analysis=analysis)
-            if parts.unmatched_closer(analysis) is not None or parts.is_cut(analysis) or parts.is_slogan(analysis):
+            closer = parts.unmatched_closer(analysis)
+            if closer is not None or "(" in analysis[-_TAIL:] or "（" in analysis[-_TAIL:]:
+                analysis = parts.strip_open_tail(parts.strip_scrap_head(sentence.analysis))
+                text = parts.strip_open_tail(parts.strip_scrap_head(sentence.text))
+                if text is not sentence.text and analysis is not sentence.analysis:
+                    sentence = replace(sentence, text=text, analysis=analysis)
+                    closer = parts.unmatched_closer(analysis)
+                else:
+                    text, analysis = sentence.text, sentence.analysis
+            if closer is not None or parts.is_cut(analysis) or parts.is_slogan(analysis):
                 # The end of a quote or aside whose start is not in a unit (落实优惠促发展”为主题…),
                 # a sentence cut short (预计近。), a lone figure (7:22), a slogan (全是干货！).
                 pending_label, current = None, None
@@ -328,7 +333,11 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
         ended_last_paragraph = current
         after_heading = False
     # A responsibility note split at its semicolon ((牵头单位：…；责任单位：…）) is one form line.
-    return [u for u in units if parts.content_chars(u.analysis) >= min_chars and not parts.is_boilerplate(u.analysis)]
+    return [
+        u
+        for u in units
+        if parts.content_chars(u.analysis) >= min_chars and not (len(u.sentences) > 1 and parts.is_boilerplate(u.analysis))
+    ]
 
 
 def title_paragraphs(document: Document) -> set[int]:
@@ -358,6 +367,9 @@ def _looks_like_title(analysis: str) -> bool:
         return not _SENTENCE_END.search(line)
     return len(line) <= 50 and line.rstrip(parts._CLOSERS).endswith(("!", "！")) and line.count("。") == 0
 
+
+# How far from a sentence's end an aside left open is looked for (…检查（央广网发).
+_TAIL = 16
 
 # A unit goes on into the next sentence while it holds this many sentences or fewer.
 _MAX_JOINED = 4
@@ -422,9 +434,10 @@ class Summariser:
         # A notice says who issued it and when in its sign-off: the summary opens with it
         # (国家税务总局2020年2月10日发文：…) when the budget leaves room for a measure after it.
         issued = issued_by(document) if kind == parts.NOTICE and self.weights.issuer else None
-        budget = length.char_budget(sum(len(u.text) for u in units if u.lead_in is None))
-        if issued is not None and budget is not None and budget - len(issued[0]) - 1 < MIN_AFTER_ISSUER:
-            issued = None
+        if issued is not None:
+            budget = length.char_budget(sum(len(u.text) for u in units if u.lead_in is None))
+            if budget is not None and budget - len(issued[0]) - 1 < MIN_AFTER_ISSUER:
+                issued = None
         reserved = len(issued[0]) + 1 if issued is not None else 0
         chosen = self._select(units, rows, doc_vector / total_weight, scores, length, reserved=reserved)
         sentences = _summary_sentences(units, chosen, scores, issued)
@@ -481,12 +494,16 @@ class Summariser:
         open_ = np.ones(len(units), dtype=bool)  # not chosen, not rejected
         chosen: list[int] = []
         chosen_sentences: set[int] = set()
+        conditional = [i for i, u in enumerate(units) if u.refers_back or u.needs_name]
         chosen_bigrams: list[set[str]] = []  # per chosen sentence
         used = 0
         while len(chosen) < max_units:
             gain = rows.row_sums(term_weights * uncovered, weighted=False)
             key = (scores + w.coverage * gain) / lengths**w.density
-            eligible = open_ & np.array([bool(o) and _reads_alone(u, chosen_sentences) for o, u in zip(open_, units)])
+            reads = np.ones(len(units), dtype=bool)
+            for i in conditional:  # only openers pointing back depend on what is chosen
+                reads[i] = _reads_alone(units[i], chosen_sentences)
+            eligible = open_ & reads
             if budget is not None:
                 fitting = eligible & (used + lengths <= budget)
                 if not fitting.any() and used < length.floor(doc_chars):
