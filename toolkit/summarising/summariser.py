@@ -7,8 +7,10 @@ the first sentence of its own section).  Headings, titles and their repeats,
 document numbers, addressees, ``现将…通知如下``, contact and responsibility
 notes, signatures, captions, bylines and share links are never units
 (:mod:`toolkit.summarising.parts`).  A section heading is never shown
-alone: only as the lead-in of a chosen unit of its own section
-(``禁聚集、防扩散：为减少…``).
+alone: only as the lead-in of the first unit of its own section, the two
+scored as one (``禁聚集、防扩散：为减少…``).  A notice opens with who issued it and
+when, from its sign-off, and what about, from its title
+(``国家卫生健康委办公厅2020年2月3日发文加强疫情期间医用防护用品管理工作：…``).
 
 Each unit gets a prior score from its TF-IDF row (cosine with the whole
 document), its position (a news report puts the gist in its lead; the tuning
@@ -60,7 +62,8 @@ SUMMARY_INPUT_CHARS = 500_000
 class SummaryWeights:
     """Defaults chosen by bench/tune_summ.py (coordinate search) on the tune half of domain_dev
     plus the 40 reports of data/bench/summ_extra.jsonl; position_decay and paragraph_start
-    re-chosen there (grid, same objective) once the lead-with-a-scrap title fault was fixed."""
+    re-chosen there (grid, same objective) once the lead-with-a-scrap title fault was fixed;
+    headings (0.5, notices only) and the issuer lead-in chosen there with heading units."""
 
     centrality: float = 1.0  # cosine with the whole document
     position: float = 0.5  # news: bonus = position * exp(-position_decay * rank among units)
