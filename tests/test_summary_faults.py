@@ -256,3 +256,111 @@ def test_an_attribution_on_its_own_line_joins_the_quote_above_it():
         summary = toolkit.summarise(text, max_chars=budget).text()
         assert count_faults(summary, article, to_simplified)["bare_attribution"] == 0, summary
     assert "喻懋阳说。" in toolkit.summarise(text, max_chars=300).text()
+
+
+def test_who_issued_a_notice_and_when_is_read_from_its_sign_off():
+    # Real sign-offs: two issuers above the date (国务院扶贫办 / 财政部), a name wrapped over two
+    # lines, and a contact block (a person, a title, a phone number) that is no sign-off.
+    lines = ["各省要充分认识当前疫情防控形势下做好脱贫攻坚工作的紧迫性。", "国务院扶贫办", "财政部", "2020年2月17日"]
+    assert parts.signature_block(lines) == ([[1], [2]], 3)
+    wrapped = ["…确保按时足额发放到位。", "广西壮族自治区新型冠状病毒感染的肺炎", "疫情防控工作领导小组指挥部", "2020年2月5日"]
+    assert parts.signature_block(wrapped) == ([[1, 2]], 3)
+    whole = ["海陵区服务业疫情信息上报平台二维码", "泰州市海陵区应对新型冠状病毒肺炎疫情工作领导小组办公室", "2020年2月20日"]
+    assert parts.signature_block(whole) == ([[1]], 2)
+    assert parts.signature_block(["万芳", "主管护师", "三级", "18679159123"]) is None
+
+
+@needs_corpus
+def test_a_notice_summary_opens_with_who_issued_it_and_when():
+    # The references and the readers both ask for "who issued what, when"; a notice says it only
+    # in its sign-off, which is never a summary sentence of its own.
+    summary = toolkit.summarise(_corpus("ncp_policies/00391.txt"), max_chars=300).text()
+    assert summary.startswith("国务院扶贫办、财政部2020年2月17日发文：为深入贯彻")
+    assert len(summary.replace("\n", "")) <= 300
+    five = toolkit.summarise(_corpus("ncp_policies/00087.txt"), max_chars=300).text()
+    # …and what it is about, when its title names an action (关于进一步强化…疫情的通知)
+    assert five.startswith("中国人民银行等5部门2020年1月31日发文进一步强化金融支持防控新型冠状病毒感染肺炎疫情：")
+    assert parts.title_purpose("国家卫生健康委办公厅关于加强疫情期间医用防护用品管理工作的通知") == "加强疫情期间医用防护用品管理工作"
+    assert parts.title_purpose("国家税务总局关于充分发挥税收职能作用助力打赢疫情防控阻击战若干措施的通知") == ""  # names a document
+    # A section heading travels with the first sentence of its section, as one unit.
+    assert "\n加快资金分配拨付：2020年中央财政将继续较大幅度增加专项扶贫资金规模" in summary
+    assert _faults(summary, _corpus("ncp_policies/00391.txt")) == {}
+
+
+# Real lines of corpus reports (none of them a panel document) for each fault kind the second
+# panel's readers named: a sentence starting mid-way, one cut short, a lone figure, a slogan.
+@pytest.mark.parametrize(
+    "line, rest",
+    [
+        ("李荣）疫情防控正进入企业复产复工的关键期。", "疫情防控正进入企业复产复工的关键期。"),
+        ("贾远琨）随着长三角地区进入返岗复工期，多个城市迎来返程客流。", "随着长三角地区进入返岗复工期，多个城市迎来返程客流。"),
+    ],
+)
+def test_a_byline_tail_before_a_lead_is_cut_off(line, rest):
+    assert parts.unmatched_closer(line) is not None
+    assert parts.strip_scrap_head(line) == rest
+    # a quote's end is not a byline tail: the sentence starts mid-way and is no unit
+    quote_end = "这是来之不易的，各方面都作出了贡献。”"  # ncp_policies/00342
+    assert parts.strip_scrap_head(quote_end) == quote_end and parts.unmatched_closer(quote_end) is not None
+
+
+def test_cut_sentences_lone_figures_and_slogans_on_real_lines():
+    assert parts.is_cut("全市纳税人发票寄递业务将免收邮寄费，预计将有近")  # ncp_policies/00262: a figure lost at a line break
+    assert parts.is_cut("姚朝智介绍：“为进一步减轻纳税人负担，…全市纳税人发票寄递业务将免收邮寄费，预计近。")
+    assert parts.is_cut("11:02")  # ncp_policies/00362: a timetable's times on lines of their own
+    assert parts.is_cut("对企业开展走访和检查（央广网发")
+    assert parts.strip_open_tail("上海市公安局静安分局南京西路派出所会同街道、医疗部门在复工日首日对企业开展走访和检查（央广网发") == (
+        "上海市公安局静安分局南京西路派出所会同街道、医疗部门在复工日首日对企业开展走访和检查"
+    )
+    assert not parts.is_cut("截至2月11日，发票线上领用率达98.2%，线上代开率达92.7%。")
+    assert parts.is_slogan("重罚！")  # ncp_policies/00119: 哄抬口罩价格？重罚！
+    assert not parts.is_slogan("一律取消春节期间休假，防控人员保持24小时在崗待命狀態！")
+
+
+def test_openers_without_a_subject_or_pointing_back_mid_clause():
+    assert parts.refers_back("要求各航空公司克服困难，力争保证国际航线“不断航”。")  # ncp_policies/00292
+    assert parts.refers_back("希望你们开足马力，保质扩量增加生产。")
+    assert parts.refers_back("新华社记者就这些问题31日专访了中国疾控中心消毒学首席专家张流波。")  # ncp_policies/00420
+    assert parts.refers_back("像这样的危重患者丁文博每天要接诊十几个。")
+    assert not parts.refers_back("在抗击疫情这个没有硝烟的战场上，共产党员们冲在抗击疫情的最前线。")
+
+
+def test_a_heading_leads_in_only_when_it_is_whole():
+    assert not parts.reads_as_lead_in("本报讯（记者")  # ncp_policies/00403: a byline broken over two lines
+    assert not parts.reads_as_lead_in("新华社记者陈芳、陈聪、屈婷")  # ncp_policies/00420
+    assert not parts.reads_as_lead_in("H1N1")
+    assert not parts.reads_as_lead_in("重罚！")
+    assert not parts.reads_as_lead_in("受理→发放(即办事项)")  # a procedures table's cells
+    assert not parts.reads_as_lead_in("税务总局公告(2019年第84号)")
+    assert parts.reads_as_lead_in("强检查、严防控") and parts.reads_as_lead_in("加快资金分配拨付")
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    "name, max_chars, never",
+    [
+        ("ncp_policies/00403.txt", 300, ["本报讯（记者", "陈玺撼）"]),
+        ("ncp_policies/00262.txt", 200, ["预计将有近"]),
+        ("ncp_policies/00433.txt", 300, ["预计近"]),
+        ("ncp_policies/00029.txt", 300, ["牵头单位", "责任单位"]),
+        ("ncp_policies/00292.txt", 500, ["这些要点——"]),
+        ("ncp_policies/00420.txt", 200, ["新华社记者陈芳", "【记者】"]),
+        ("ncp_policies/00325.txt", 200, ["李荣）"]),
+    ],
+)
+def test_corpus_summaries_keep_no_scraps_of_the_kinds_readers_named(name, max_chars, never):
+    text = _corpus(name)
+    summary = toolkit.summarise(text, max_chars=max_chars).text()
+    assert not any(scrap in summary for scrap in never), summary
+    assert not any(line.rstrip().endswith(("；", ";")) for line in summary.splitlines())
+    assert _faults(summary, text) == {}
+
+
+@needs_corpus
+def test_checker_counts_fragments_and_slogans_on_real_lines():
+    text = _corpus("ncp_policies/00342.txt")
+    assert _faults("这是来之不易的，各方面都作出了贡献。”", text)["fragment"] == 1  # a quote's end alone
+    assert _faults("哄抬口罩价格？重罚！", _corpus("ncp_policies/00119.txt"))["slogan"] == 1
+    assert _faults("11:02", _corpus("ncp_policies/00362.txt"))["fragment"] == 1
+    listed = "如发布的9条有关沿街商户的管理要求明确：外来返沪经营人员严格居家隔离、健康登记等；不得携带活禽；全员佩戴口罩；"
+    assert _faults(listed, _corpus("ncp_policies/00306.txt"))["fragment"] >= 1  # a list cut off at ；

@@ -16,7 +16,13 @@ article's sentences on its analysis form.  The faults:
   the sentence before it, or ``该区…`` as the first sentence;
 * ``near_duplicate``: a sentence sharing most of its character bigrams with
   an earlier one of the same summary;
-* ``repeated_title``: a sentence that repeats the title.
+* ``repeated_title``: a sentence that repeats the title;
+* ``fragment``: a sentence that starts in the middle of another (a closing
+  quote or bracket with no opener, ``落实优惠促发展”为主题…``, ``华小峰）``) without
+  the sentence before it, one cut short (``…预计近。``), a lone figure
+  (``20``, ``7:22``), a line ending in ``；`` (a list cut off), or a lead-in that
+  is not whole (``本报讯（记者：``);
+* ``slogan``: a short exclamation with nothing concrete (``全是干货！``).
 
 The form-line and label rules are those of :mod:`toolkit.summarising.parts`
 (the summariser avoids what they find); headings, titles, duplicates and
@@ -25,6 +31,7 @@ missing neighbours are read from the article itself.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -43,6 +50,8 @@ FAULTS = (
     "dangling_opener",
     "near_duplicate",
     "repeated_title",
+    "fragment",
+    "slogan",
 )
 
 
@@ -59,6 +68,7 @@ class ArticleIndex:
             self.position.setdefault(_key(parts.compact(sentence.analysis)), position)  # as summaries print it
             self.position.setdefault(_key(parts.strip_label(parts.compact(sentence.analysis))), position)  # 1.由… printed 由…
             self.position.setdefault(_key(parts.strip_dateline(parts.compact(sentence.analysis))), position)  # lead without 央视网消息：
+            self.position.setdefault(_key(parts.strip_open_tail(parts.strip_scrap_head(parts.compact(sentence.analysis)))), position)  # without 华小峰）
         titles = [self.document.paragraphs[i] for i in sorted(title_paragraphs(self.document))]
         self.title_keys = {_key(p.analysis) for p in titles}
         self.title_bigrams = set().union(*(parts.bigrams(p.analysis) for p in titles))
@@ -68,12 +78,12 @@ class ArticleIndex:
         """The article position of a summary sentence; one opened by a heading lead-in
         (``强检查、严防控：每天坚持…``) is found by what follows the lead-in."""
         position = self.position.get(_key(analysis))
-        if position is None:
-            for colon in (":", "："):
-                if colon in analysis:
-                    position = self.position.get(_key(analysis.split(colon, 1)[1]))
-                    if position is not None:
-                        break
+        # After each colon in turn: a heading lead-in may hold a colon of its own
+        # (工行河南省分行:“九个着力”挺复工：“当前…).
+        for colon, _ in zip(_COLON.finditer(analysis), range(4)):
+            if position is not None:
+                break
+            position = self.position.get(_key(analysis[colon.end() :]))
         return position
 
     def previous_sentence(self, position: int) -> int | None:
@@ -92,6 +102,9 @@ class ArticleIndex:
         return None
 
 
+_COLON = re.compile(r"[:：]")
+
+
 def _key(analysis: str) -> str:
     return "".join(ch for ch in analysis if ch.isalnum())
 
@@ -104,6 +117,12 @@ def summary_sentences(summary: str, to_simplified: ScriptConverter) -> list[str]
 def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConverter) -> Counter:
     """How many of each fault one summary has."""
     found: Counter = Counter()
+    for line in summary.splitlines():
+        line = analysis_form(line, to_simplified).strip()
+        if line.endswith((";", "；")):
+            found["fragment"] += 1  # a list cut off
+        elif parts.form_kind(line) not in (None, "empty") and len(split_sentences(line)) > 1:
+            found["boilerplate"] += 1  # a note split at its semicolon: (牵头单位：…；责任单位：…）
     sentences = summary_sentences(summary, to_simplified)
     positions = [article.find(s) for s in sentences]
     seen_bigrams: list[set[str]] = []
@@ -131,6 +150,16 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
             found["dangling_opener"] += 1
         # A section heading's lead-in (强检查、严防控：…) is not part of what the sentence says.
         own = parts.bigrams(sentence.split("：", 1)[-1].split(":", 1)[-1] if here is not None and _key(sentence) not in article.position else sentence)
+        follows = here is not None and before is not None and before == article.previous_sentence(here)
+        lead_in = sentence.split("：", 1)[0] if here is not None and key not in article.position and "：" in sentence else ""
+        if (
+            (parts.unmatched_closer(sentence) is not None and not follows)
+            or parts.is_cut(sentence)
+            or (lead_in and not parts.is_balanced(lead_in))
+        ):
+            found["fragment"] += 1
+        if parts.is_slogan(sentence) or (lead_in and parts.is_slogan(lead_in)):
+            found["slogan"] += 1
         if len(own) >= 5 and any(parts.overlap(own, other) >= parts.NEAR_DUPLICATE for other in seen_bigrams):
             found["near_duplicate"] += 1
         seen_bigrams.append(own)

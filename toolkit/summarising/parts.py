@@ -70,7 +70,11 @@ _ATTRIBUTION = re.compile(
 
 # Openers that refer back to the sentence before: they need it in the summary.
 _BACK_REFERENCE = re.compile(
-    r"^(对此|为此|据此|因此|所以|由此|另一方面|与此同时|但是|但|然而|不过|其中|并(?!非|购|网|列)|这些|这一|这个|这种|这是|这样|这里|此举|上述|以上|前者|后者|他们|他|她|它|你们"
+    r"^(对此|为此|据此|因此|所以|由此|另一方面|与此同时|但是|但|然而|不过|其中|并(?!非|购|网|列)|这些|这一|这个|这种|这是|这样|这里|此举|上述|以上|前者|后者|他们|他|她|它|你们|我们"
+    # a demand or a wish with no one making it: 要求各航空公司… 希望你们…
+    r"|要求|希望"
+    # what the sentence before named: 带着这些问题， 针对这一情况， 像这样的危重患者
+    r"|[^，,。“”]{0,8}?(?:带着|针对|面对|对于|就|对|像|根据|按照|围绕)(?:这些|这样的|这一|这类|此类|上述)"
     r"|[对在从按据][照]?(?:上述|以上|这些|此类)|在此基础上)"
 )
 # Openers that need only the thing named somewhere before: 该区, 该县, 该公司.
@@ -86,12 +90,161 @@ _LIST_INTRO = re.compile(
 
 
 def is_list_intro(analysis: str) -> bool:
-    """A short sentence that only announces a list: 提出8点要求。 具体如下。"""
-    return content_chars(analysis) <= 40 and bool(_LIST_INTRO.search(analysis.strip()))
+    """A short sentence that only announces a list: 提出8点要求。 具体如下。 …为你整理了这些要点——"""
+    line = analysis.strip()
+    return (content_chars(analysis) <= 40 and bool(_LIST_INTRO.search(line))) or line.endswith(("—", "-"))
 
 
 # A notice's purpose sentence: 为切实加强…，根据…  (what the measures after it are for).
 _PURPOSE = re.compile(r"^(?:为了?|根据|按照|依据|依照)|^[^，,。]{0,30}(?:为了?|根据)(?:切实|进一步|深入|全面|做好|加强|贯彻|有效|坚决|落实)")
+
+
+_FULL_DATE = re.compile(r"^\s*20[0-9]{2}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日\s*$")
+# An issuer line of a notice's sign-off: 国家税务总局, 开发区党建工作部, 中国农业发展银行福建省分行.
+_ORGANISATION = re.compile(r"^[\u4e00-\u9fff（）()]{2,24}(?:部|委|局|办|院|厅|会|府|行|处|署|中心|公司|小组|指挥部|办公室|管委会)$")
+
+
+# A name that starts with its place or body is whole: 泰州市海陵区…领导小组办公室 (the line above is not part of it).
+_PLACE_FIRST = re.compile(r"^\s*(?:国家|国务院|中国|中共|共青团|[\u4e00-\u9fff]{0,6}?(?:省|市|区|县|州|自治区|部))")
+_NAME_PART = re.compile(r"^[\u4e00-\u9fff（）()]{2,24}$")
+
+
+def signature_block(lines: list[str]) -> tuple[list[list[int]], int] | None:
+    """A notice's sign-off near its end: issuer lines (国务院扶贫办 / 财政部) right above a full
+    date line (2020年2月17日).  Positions in ``lines`` (analysis forms): the lines of each issuer
+    (one, or two when the first name is wrapped) and the date."""
+    for date in range(len(lines) - 1, max(-1, len(lines) - 9), -1):
+        if _FULL_DATE.match(lines[date]):
+            break
+    else:
+        return None
+    issuers: list[list[int]] = []
+    position = date - 1
+    while position >= 0 and len(issuers) < 6 and _ORGANISATION.match(lines[position].strip()):
+        issuers.insert(0, [position])
+        position -= 1
+    if issuers and position >= 0 and _NAME_PART.match(lines[position].strip()) and not _PLACE_FIRST.match(lines[issuers[0][0]]):
+        issuers[0].insert(0, position)  # a name wrapped over two lines: 广西…肺炎 / 防控工作领导小组指挥部
+    return (issuers, date) if issuers else None
+
+
+# What a notice is about, from its title: 国家卫生健康委办公厅关于加强疫情期间医用防护用品管理工作的通知.
+_TITLE_PURPOSE = re.compile(r"关于(.{4,30}?)的(?:紧急)?(?:通知|通告|公告|意见|实施意见|决定|函)\s*$")
+# A purpose that names a document rather than an action reads badly after 发文: …若干措施, 印发…方案.
+_NOT_AN_ACTION = re.compile(r"^(?:印发|转发|发布)|(?:措施|办法|方案|政策|意见|规定|细则|指南|指引|事项|名单|公告|通知)$")
+
+
+def title_purpose(title: str) -> str:
+    """The action a notice's title names (关于**加强疫情期间医用防护用品管理工作**的通知), or ''."""
+    found = _TITLE_PURPOSE.search(title.strip())
+    if found is None or _NOT_AN_ACTION.search(found.group(1)):
+        return ""
+    return found.group(1)
+
+
+_OPENERS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "「": "」", "『": "』", "【": "】", "〔": "〕"}
+_CLOSER_OF = {closer: opener for opener, closer in _OPENERS.items()}
+_MARK = re.compile("[" + re.escape("".join(_OPENERS) + "".join(_CLOSER_OF)) + "]")
+
+
+def unmatched_closer(text: str) -> int | None:
+    """Where a closing quote or bracket with no opener before it stands (``华小峰）为缓解…``,
+    ``落实优惠促发展”为主题…``): the sentence starts in the middle of another.  None if none."""
+    depth: dict[str, int] = {}
+    for mark in _MARK.finditer(text):  # only the quote and bracket characters, not every character
+        ch = mark.group()
+        if ch in _OPENERS:
+            depth[ch] = depth.get(ch, 0) + 1
+        else:
+            opener = _CLOSER_OF[ch]
+            if not depth.get(opener):
+                return mark.start()
+            depth[opener] -= 1
+    return None
+
+
+def is_balanced(text: str) -> bool:
+    """Every quote and bracket opened is closed and none is closed unopened."""
+    if unmatched_closer(text) is not None:
+        return False
+    return all(text.count(opener) <= text.count(closer) for opener, closer in _OPENERS.items())
+
+
+# A byline's or photo note's tail glued before a sentence: 华小峰）, 60292）, 静安分局提供）：
+_SCRAP_HEAD_CHARS = 12
+
+
+def strip_scrap_head(text: str) -> str:
+    """The sentence without the tail of a byline or note cut off the line before
+    (``华小峰）为缓解疫情影响…`` -> ``为缓解疫情影响…``); unchanged if there is none."""
+    position = unmatched_closer(text)
+    if position is None or position > _SCRAP_HEAD_CHARS or text[position] in "”’":
+        return text
+    head, rest = text[:position], text[position + 1 :].lstrip(":： ")
+    if re.search(r"[。！？!?；;，,“”]", head) or content_chars(rest) < 15:
+        return text
+    return rest
+
+
+_OPEN_TAIL = re.compile(r"[（(][^（()）]{0,12}$")
+_TAIL_CHARS = 16
+
+
+def strip_open_tail(text: str) -> str:
+    """The sentence without an aside left open at its end, cut off by a line break
+    (``…对企业开展走访和检查（央广网发`` -> ``…对企业开展走访和检查``)."""
+    line = text.rstrip()
+    tail = _OPEN_TAIL.search(line[-_TAIL_CHARS:])  # on the tail only: a search anchored at the end scans every start
+    if tail is None:
+        return text
+    stripped = line[: len(line) - _TAIL_CHARS + tail.start()] if len(line) > _TAIL_CHARS else line[: tail.start()]
+    return stripped if content_chars(stripped) >= 15 else text
+
+
+# A sentence cut where a figure was lost: 预计将有近。 预计近。 乘坐青A。
+_CUT_END = re.compile(
+    r"(?:预计|将有|约有|共有|达到|超过|多达|高达|共计|累计|合计)(?:将有|将|有)?(?:近|约|超过?|逾|达)?[。.]?$|[\u4e00-\u9fff][A-Z]{1,2}[。.]?$"
+)
+# A number or a time alone: 20  7:22  13:10
+_LONE_FIGURE = re.compile(r"^[\s0-9:：.,，、/-]+[。.]?$")
+
+
+def is_cut(analysis: str) -> bool:
+    """A sentence cut short by the cleaner or the splitter (``…预计近。``) or a lone figure (``7:22``)."""
+    line = analysis.strip()
+    return bool(
+        _CUT_END.search(line.rstrip(_CLOSERS)[-_TAIL_CHARS:])
+        or _LONE_FIGURE.match(line)
+        or _OPEN_TAIL.search(line.rstrip("。.")[-_TAIL_CHARS:])
+    )
+
+
+def is_slogan(analysis: str) -> bool:
+    """A short exclamation with nothing concrete: 全是干货！ 收到！"""
+    line = analysis.strip().rstrip(_CLOSERS)
+    return line.endswith(("!", "！")) and content_chars(line) <= 8
+
+
+_TABLE_CELL = re.compile(r"^《[^》]+》$|→|第\s*[0-9一二三四五六七八九十]+\s*号|公告\s*[(（]")
+_REPORTER = re.compile(r"记者|通讯员|摄影|编辑|撰稿")
+
+
+def reads_as_lead_in(heading: str) -> bool:
+    """Whether a section heading may be printed before its first sentence: whole (quotes and
+    brackets closed, so no ``本报讯（记者``), not a byline, a question, a slogan or a line
+    pointing back."""
+    line = heading.strip()
+    return (
+        is_balanced(line)
+        and not is_question(line)
+        and not is_slogan(line)
+        and not DATELINE.match(line)
+        and not refers_back(line)  # 这是复工首日城市早高峰的一个缩影： points at the line above
+        and not _REPORTER.search(line)  # 新华社记者陈芳、陈聪、屈婷
+        and not _TABLE_CELL.search(line)  # a table's cells: 受理→发放(即办事项), 《…条例》, 税务总局公告(2020年第8号)
+        and form_kind(line) is None
+        and bool(re.search(r"[\u4e00-\u9fff]{2}", line))
+    )
 
 
 def is_purpose(analysis: str) -> bool:
@@ -99,9 +252,13 @@ def is_purpose(analysis: str) -> bool:
     return bool(_PURPOSE.search(analysis.strip()))
 
 
+_INTERVIEWER = re.compile(r"^\s*(?:【记者】|[(（]?记者[)）]?[:：]|问[:：])")
+
+
 def is_question(analysis: str) -> bool:
-    """A question (a Q&A's heading, a rhetorical opener): no answer of its own."""
-    return analysis.strip().rstrip(_CLOSERS).endswith(("?", "？"))
+    """A question (a Q&A's heading, a rhetorical opener, the interviewer's turn: 【记者】…): no answer of its own."""
+    line = analysis.strip()
+    return line.rstrip(_CLOSERS).endswith(("?", "？")) or bool(_INTERVIEWER.match(line))
 
 
 _CELL_SPLIT = re.compile(r"[\s|｜\t]+")

@@ -7,8 +7,10 @@ the first sentence of its own section).  Headings, titles and their repeats,
 document numbers, addressees, ``现将…通知如下``, contact and responsibility
 notes, signatures, captions, bylines and share links are never units
 (:mod:`toolkit.summarising.parts`).  A section heading is never shown
-alone: only as the lead-in of a chosen unit of its own section
-(``禁聚集、防扩散：为减少…``).
+alone: only as the lead-in of the first unit of its own section, the two
+scored as one (``禁聚集、防扩散：为减少…``).  A notice opens with who issued it and
+when, from its sign-off, and what about, from its title
+(``国家卫生健康委办公厅2020年2月3日发文加强疫情期间医用防护用品管理工作：…``).
 
 Each unit gets a prior score from its TF-IDF row (cosine with the whole
 document), its position (a news report puts the gist in its lead; the tuning
@@ -60,7 +62,8 @@ SUMMARY_INPUT_CHARS = 500_000
 class SummaryWeights:
     """Defaults chosen by bench/tune_summ.py (coordinate search) on the tune half of domain_dev
     plus the 40 reports of data/bench/summ_extra.jsonl; position_decay and paragraph_start
-    re-chosen there (grid, same objective) once the lead-with-a-scrap title fault was fixed."""
+    re-chosen there (grid, same objective) once the lead-with-a-scrap title fault was fixed;
+    headings (0.5, notices only) and the issuer lead-in chosen there with heading units."""
 
     centrality: float = 1.0  # cosine with the whole document
     position: float = 0.5  # news: bonus = position * exp(-position_decay * rank among units)
@@ -73,7 +76,11 @@ class SummaryWeights:
     min_chars: int = 15  # units with fewer word characters are never chosen (slogans, fragments)
     coverage: float = 8.0  # weight of the document's not-yet-covered terms a unit adds
     density: float = 0.5  # choose by (score + coverage gain) / length**density
-    headings: float | None = 0.0  # bonus for a section heading as lead-in (dense summaries); None: never
+    issuer: bool = True  # open a notice's summary with who issued it and when (its sign-off)
+    # A notice's unit printed with its section heading as lead-in (加快资金分配拨付：…) gets this bonus; a
+    # news report's none (no gain on the tuning set, and a report of heading lead-ins reads as an outline).
+    # None: headings never lead in.
+    headings: float | None = 0.5
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,7 @@ class Unit:
 
     sentences: list[Sentence]
     section: int = -1  # paragraph index of the section heading above, -1 before any
-    is_heading: bool = False  # shown only as the lead-in of a chosen unit of its section
+    lead_in: Sentence | None = None  # the section heading printed before it: 禁聚集、防扩散：为减少…
     section_start: bool = False
     refers_back: bool = False  # needs the sentence before it in the summary
     needs_name: bool = False  # 该区…: needs some earlier summary sentence
@@ -180,6 +187,16 @@ class Unit:
     def first(self) -> Sentence:
         return self.sentences[0]
 
+    def printed(self, *, analysis: bool, lead_in: bool = True) -> str:
+        """As the summary prints it: the heading lead-in, the label's lead-in, no dateline
+        (``lead_in=False``: neither lead-in, for a unit opened by who issued the notice)."""
+        text = parts.strip_dateline(_unit_text(self, analysis=analysis, lead_in=lead_in))
+        if text.rstrip().endswith((";", "；")):  # a list cut at the join limit ends as a sentence
+            text = text.rstrip()[:-1] + "。"
+        if self.lead_in is not None and lead_in:
+            text = _as_lead_in(self.lead_in.analysis if analysis else self.lead_in.text) + text
+        return text
+
 
 def _as_lead_in(heading: str) -> str:
     """A section heading or numbered label put before its content: 强检查、严防控：每天坚持…,
@@ -187,13 +204,13 @@ def _as_lead_in(heading: str) -> str:
     return parts.strip_label(heading).strip().rstrip("。.！!；;:：,， ") + "："
 
 
-def _unit_text(unit: Unit, *, analysis: bool) -> str:
+def _unit_text(unit: Unit, *, analysis: bool, lead_in: bool = True) -> str:
     """A unit as printed: a numbered label leads into its content (``组织到位：…``), a long
     numbered sentence loses its number (``1.由市工信局…`` prints ``由市工信局…``)."""
     pieces = [s.analysis if analysis else s.text for s in unit.sentences]
     first = unit.first.analysis
     if len(pieces) > 1 and parts.is_label(first) and not first.rstrip().endswith((";", "；", ",", "，")):
-        return _as_lead_in(pieces[0]) + "".join(pieces[1:])
+        return (_as_lead_in(pieces[0]) if lead_in else "") + "".join(pieces[1:])
     if parts.LABEL_PREFIX.match(first):
         stripped = parts.strip_label(pieces[0]).lstrip()
         if parts.content_chars(stripped) >= 4:
@@ -205,12 +222,13 @@ def _unit_text(unit: Unit, *, analysis: bool) -> str:
 _UNIT_NAME = re.compile(r"^\S{0,14}(局|委|镇|乡|街道|社|办|办公室|中心|院|所|队|部|组|村|社区)$")
 
 
-def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CANDIDATES) -> list[Unit]:
+def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CANDIDATES, with_headings: bool = True) -> list[Unit]:
     """The units a summary may use, in article order (at most ``limit``).
 
-    Section headings are units marked ``is_heading``: the summariser only
-    shows one as the lead-in of a chosen unit of its own section
-    (``强检查、严防控：每天坚持…``), never alone.
+    A section heading is never a unit of its own: the first unit of its
+    section comes twice, alone and with the heading as its lead-in
+    (``强检查、严防控：每天坚持…``), scored as one text each; the summary takes
+    at most one of the two (they repeat each other).
     """
     title_lines = title_paragraphs(document)
     title_bigrams = set().union(*(parts.bigrams(document.paragraphs[i].analysis) for i in title_lines))
@@ -226,6 +244,7 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
     # The unit that ended the last paragraph with any text: an attribution on a line of its own
     # (pages that break lines at quote marks: 「…太方便了！」 / 」 / 「市民喻懋阳说。」) joins it.
     ended_last_paragraph: Unit | None = None
+    heading: Sentence | None = None  # the section heading waiting for its first unit
     for paragraph in document.paragraphs:
         if len(units) >= limit:
             break
@@ -237,14 +256,17 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
                 continue
             section = paragraph.index
             after_heading = True
+            heading = None
             if (
-                len(paragraph.sentences) == 1
+                with_headings
+                and len(paragraph.sentences) == 1
                 and parts.content_chars(parts.strip_label(paragraph.analysis)) >= 4
                 and not _UNIT_NAME.search(paragraph.analysis)
                 and not parts.is_boilerplate(paragraph.analysis)
                 and not parts.repeats_title(paragraph.analysis, title_bigrams)
+                and parts.reads_as_lead_in(paragraph.analysis)
             ):
-                units.append(Unit([paragraph.sentences[0]], section=section, is_heading=True))
+                heading = paragraph.sentences[0]
             continue
         if paragraph.kind == BOILERPLATE or paragraph.index in title_lines:
             ended_last_paragraph = None
@@ -260,16 +282,30 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
                 if ended_last_paragraph is not None:  # 王明说。 starting a line: the quote it closes ended the line before
                     ended_last_paragraph.sentences.append(sentence)
                 continue  # never a unit of its own
-            closes_a_quote = analysis.count("”") > analysis.count("“")
-            if closes_a_quote and current is None:
-                continue  # the end of a quote whose start is not in a unit: a fragment
             boilerplate = parts.is_boilerplate(analysis)
-            if current is not None and not boilerplate and (
-                parts.is_attribution(analysis) or closes_a_quote or _unfinished(current)
-            ):
-                # 王明说。 belongs to the quote before; a quote still open (or closed
-                # only here), or a list item ending in ；, goes on into this sentence.
+            if current is not None and not boilerplate and (parts.is_attribution(analysis) or _unfinished(current)):
+                # 王明说。 belongs to the quote before; a quote still open, or a list item
+                # ending in ；, goes on into this sentence.
+                if parts.is_cut(analysis):  # …预计近。 : the unit would end cut off
+                    units[:] = [u for u in units if u.sentences is not current.sentences]
+                    pending_label, current = None, None
+                    continue
                 current.sentences.append(sentence)
+                continue
+            # The tail of a byline cut off the line before (华小峰）为缓解…) is dropped.
+            closer = parts.unmatched_closer(analysis)
+            if closer is not None or "(" in analysis[-_TAIL:] or "（" in analysis[-_TAIL:]:
+                analysis = parts.strip_open_tail(parts.strip_scrap_head(sentence.analysis))
+                text = parts.strip_open_tail(parts.strip_scrap_head(sentence.text))
+                if text is not sentence.text and analysis is not sentence.analysis:
+                    sentence = replace(sentence, text=text, analysis=analysis)
+                    closer = parts.unmatched_closer(analysis)
+                else:
+                    text, analysis = sentence.text, sentence.analysis
+            if closer is not None or parts.is_cut(analysis) or parts.is_slogan(analysis):
+                # The end of a quote or aside whose start is not in a unit (落实优惠促发展”为主题…),
+                # a sentence cut short (预计近。), a lone figure (7:22), a slogan (全是干货！).
+                pending_label, current = None, None
                 continue
             if parts.is_label(analysis):
                 pending_label = sentence  # travels with the next sentence of its section
@@ -294,12 +330,20 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
                 refers_back=parts.refers_back(analysis),
                 needs_name=parts.needs_name_before(analysis),
             )
+            units.append(current)
+            if heading is not None and pending_label is None and parts.content_chars(current.analysis) >= min_chars:
+                units.append(replace(current, lead_in=heading))  # shares the sentence list: joins follow
+            heading = None
             pending_label = None
             after_heading = False
-            units.append(current)
         ended_last_paragraph = current
         after_heading = False
-    return [u for u in units if u.is_heading or parts.content_chars(u.analysis) >= min_chars]
+    # A responsibility note split at its semicolon ((牵头单位：…；责任单位：…）) is one form line.
+    return [
+        u
+        for u in units
+        if parts.content_chars(u.analysis) >= min_chars and not (len(u.sentences) > 1 and parts.is_boilerplate(u.analysis))
+    ]
 
 
 def title_paragraphs(document: Document) -> set[int]:
@@ -330,6 +374,9 @@ def _looks_like_title(analysis: str) -> bool:
     return len(line) <= 50 and line.rstrip(parts._CLOSERS).endswith(("!", "！")) and line.count("。") == 0
 
 
+# How far from a sentence's end an aside left open is looked for (…检查（央广网发).
+_TAIL = 16
+
 # A unit goes on into the next sentence while it holds this many sentences or fewer.
 _MAX_JOINED = 4
 
@@ -358,11 +405,9 @@ class Summariser:
 
     def summarise(self, document: Document, length: Length = Length(), *, simplified: bool = False) -> Summary:
         w = self.weights
-        units = report_units(document, min_chars=w.min_chars)
+        units = report_units(document, min_chars=w.min_chars, with_headings=w.headings is not None)
         title = document.title
         kind = parts.document_kind(title.analysis if title else "", [p.analysis for p in document.paragraphs[:200]])
-        if w.headings is None:
-            units = [u for u in units if not u.is_heading]
         body = [p for p in document.paragraphs if p.kind != BOILERPLATE]
         if not units:  # nothing but headings or form lines: fall back to whatever text there is
             units = [Unit([s]) for p in body for s in p.sentences][:MAX_CANDIDATES]
@@ -371,7 +416,7 @@ class Summariser:
 
         # The centroid counts every word of the report, streamed: no per-sentence copies kept.
         # Each sentence is segmented once; only the words of sentences in units are kept.
-        in_units = {s.index for u in units for s in u.sentences}
+        in_units = {s.index for u in units for s in u.sentences} | {u.lead_in.index for u in units if u.lead_in is not None}
         unit_words: dict[int, list[str]] = {}
         doc_counts: Counter = Counter()
         for paragraph in body:
@@ -384,7 +429,7 @@ class Summariser:
         doc_weights = weighted_counts(doc_counts, self.idf)
         vocabulary: dict[str, int] = {}
         rows = sparse_tfidf_rows(
-            [[w for s in u.sentences for w in unit_words.get(s.index, ())] for u in units], self.idf, vocabulary
+            [[w for s in _with_lead_in(u) for w in unit_words.get(s.index, ())] for u in units], self.idf, vocabulary
         )
         doc_vector = np.zeros(len(vocabulary))
         for term, column in vocabulary.items():
@@ -392,33 +437,45 @@ class Summariser:
 
         scores = self._scores(units, rows, doc_vector, kind)
         total_weight = max(sum(doc_weights.values()), 1e-12)
-        chosen = self._select(units, rows, doc_vector / total_weight, scores, length)
-        sentences = _summary_sentences(units, chosen, scores)
+        # A notice says who issued it and when in its sign-off: the summary opens with it
+        # (国家税务总局2020年2月10日发文：…) when the budget leaves room for a measure after it.
+        issued = issued_by(document) if kind == parts.NOTICE and self.weights.issuer else None
+        if issued is not None:
+            budget = length.char_budget(sum(len(u.text) for u in units if u.lead_in is None))
+            if budget is not None and budget - len(issued[0]) - 1 < MIN_AFTER_ISSUER:
+                issued = None
+        reserved = len(issued[0]) + 1 if issued is not None else 0
+        chosen = self._select(units, rows, doc_vector / total_weight, scores, length, reserved=reserved)
+        sentences = _summary_sentences(units, chosen, scores, issued)
         keywords = tuple(t for t, _ in sorted(doc_weights.items(), key=lambda kv: -kv[1]) if len(t) > 1)[: self.n_keywords]
         return Summary(sentences, keywords, document.source, simplified)
 
     def _scores(self, units: list[Unit], rows, doc_vector: np.ndarray, kind: str) -> np.ndarray:
         w = self.weights
         centrality = rows.row_sums(doc_vector)
-        rank = np.arange(len(units))
+        # Rank among the report's units; a unit with its heading lead-in ranks as the unit alone.
+        firsts = sorted({u.first.index for u in units})
+        rank_of = {index: r for r, index in enumerate(firsts)}
+        rank = np.array([rank_of[u.first.index] for u in units], dtype=float)
         position = np.exp(-w.position_decay * rank)
         if kind == parts.NOTICE:
             # A notice opens with its purpose (为…，根据…) and then its measures: only the purpose
             # sentence gets the opening's bonus, not the background before it.
             position_weight = w.notice_position
-            position = position * np.array([i == 0 or parts.is_purpose(u.first.analysis) for i, u in enumerate(units)], dtype=float)
+            position = position * np.array([rank[i] == 0 or parts.is_purpose(u.first.analysis) for i, u in enumerate(units)], dtype=float)
         else:
             position_weight = w.position
-        first_in_paragraph = np.array(
-            [i == 0 or units[i - 1].first.paragraph != u.first.paragraph for i, u in enumerate(units)], dtype=float
-        )
+        paragraph_first: dict[int, int] = {}
+        for u in units:
+            paragraph_first.setdefault(u.first.paragraph, u.first.index)
+        first_in_paragraph = np.array([paragraph_first[u.first.paragraph] == u.first.index for u in units], dtype=float)
         section_start = np.array([u.section_start for u in units], dtype=float)
-        lengths = np.array([len(u.text) for u in units], dtype=float)
+        lengths = np.array([len(u.text) + (len(u.lead_in.text) if u.lead_in is not None else 0) for u in units], dtype=float)
         damping = np.minimum(1.0, lengths / w.short_chars)
         figures = np.array([min(3, len(_FIGURE.findall(u.analysis))) / 3 for u in units])
-        is_heading = np.array([u.is_heading for u in units], dtype=float)
+        is_heading = np.array([u.lead_in is not None for u in units], dtype=float)
         score = (
-            (w.headings or 0.0) * is_heading
+            (w.headings or 0.0) * float(kind == parts.NOTICE) * is_heading
             + w.specifics * figures
             + w.centrality * centrality
             + position_weight * position
@@ -427,88 +484,111 @@ class Summariser:
         )
         return score * damping
 
-    def _select(self, units: list[Unit], rows, term_weights: np.ndarray, scores: np.ndarray, length: Length) -> list[int]:
+    def _select(self, units: list[Unit], rows, term_weights: np.ndarray, scores: np.ndarray, length: Length, *, reserved: int = 0) -> list[int]:
         """Greedy choice under the budget: prior score plus coverage of the document's
         uncovered terms, per character**density; no near-duplicates, no dangling openers."""
         w = self.weights
-        doc_chars = sum(len(u.text) for u in units)
+        doc_chars = sum(len(u.text) for u in units if u.lead_in is None)  # each unit once
         budget = length.char_budget(doc_chars)
         max_units = length.sentences if length.sentences is not None else len(units)
-        # A heading is printed as a lead-in, "heading：".
-        # Others as printed: a label's number dropped, a dateline cut (the floor of 200 is what a reader gets).
-        lengths = np.array(
-            [max(1, len(u.text) + 1 if u.is_heading else len(parts.strip_dateline(_unit_text(u, analysis=False)))) for u in units],
-            dtype=float,
-        )
-        # A unit pointing back is eligible only once the unit holding the sentence before it is chosen.
-        unit_of_sentence = {s.index: i for i, u in enumerate(units) for s in u.sentences}
-        predecessor = [unit_of_sentence.get(u.first.index - 1, -1) if u.refers_back else None for u in units]
+        if budget is not None:
+            budget -= reserved  # the issuer lead-in printed before the first unit
+        # Lengths as printed: a heading lead-in, a label's number dropped, a dateline cut
+        # (the floor of 200 is what a reader gets).
+        lengths = np.array([max(1, len(u.printed(analysis=False))) for u in units], dtype=float)
         uncovered = np.ones_like(term_weights)
         open_ = np.ones(len(units), dtype=bool)  # not chosen, not rejected
         chosen: list[int] = []
+        chosen_sentences: set[int] = set()
+        conditional = [i for i, u in enumerate(units) if u.refers_back or u.needs_name]
         chosen_bigrams: list[set[str]] = []  # per chosen sentence
         used = 0
-        while sum(not units[i].is_heading for i in chosen) < max_units:
+        while len(chosen) < max_units:
             gain = rows.row_sums(term_weights * uncovered, weighted=False)
             key = (scores + w.coverage * gain) / lengths**w.density
-            eligible = open_ & self._reads_alone_all(units, predecessor, chosen, open_)
+            reads = np.ones(len(units), dtype=bool)
+            for i in conditional:  # only openers pointing back depend on what is chosen
+                reads[i] = _reads_alone(units[i], chosen_sentences)
+            eligible = open_ & reads
             if budget is not None:
                 fitting = eligible & (used + lengths <= budget)
                 if not fitting.any() and used < length.floor(doc_chars):
                     # The default promises at least 200 characters: one more unit, within 500.
-                    fitting = eligible & (used + lengths <= DEFAULT_MAX_CHARS)
+                    fitting = eligible & (used + lengths <= DEFAULT_MAX_CHARS - reserved)
                 eligible = fitting
             if not eligible.any():
                 break
             best = int(np.flatnonzero(eligible)[np.argmax(key[eligible])])
             open_[best] = False
+            if units[best].first.index in chosen_sentences:
+                continue  # the same unit with or without its heading is already in
             own = [parts.bigrams(piece) for piece in split_sentences(units[best].analysis)]
             if _repeats(own, chosen_bigrams):
                 continue  # one of its sentences says what a chosen one (or another of its own) says
             chosen.append(best)
+            chosen_sentences.update(s.index for s in units[best].sentences)
             chosen_bigrams.extend(own)
             used += int(lengths[best])
             uncovered[rows.row_terms(best)] = 0.0
-        if not any(not units[i].is_heading for i in chosen):  # nothing fits: one unit is always returned, one that reads alone
-            chosen = []
-            alone = [i for i in range(len(units)) if not (units[i].refers_back or units[i].needs_name or units[i].is_heading)]
+        if not chosen:  # nothing fits: one unit is always returned, one that reads alone
+            alone = [i for i in range(len(units)) if not (units[i].refers_back or units[i].needs_name)]
             chosen.append(max(alone or range(len(units)), key=lambda i: scores[i]))
         return chosen
 
-    @classmethod
-    def _reads_alone_all(cls, units: list[Unit], predecessor: list, chosen: list[int], candidates: np.ndarray) -> np.ndarray:
-        """Which of the ``candidates`` read alone next to the ``chosen`` units (see ``_reads_alone``)."""
-        reads = np.zeros(len(units), dtype=bool)
-        for i in np.flatnonzero(candidates):
-            reads[i] = cls._reads_alone(i, units, predecessor, chosen)
-        return reads
 
-    @staticmethod
-    def _reads_alone(i: int, units: list[Unit], predecessor: list, chosen: list[int]) -> bool:
-        unit = units[i]
-        if unit.is_heading:  # only as the lead-in of the chosen unit that opens its own section
-            return any(units[j].section == unit.section and units[j].section_start and not units[j].is_heading for j in chosen)
-        if unit.refers_back and (predecessor[i] is None or predecessor[i] < 0 or predecessor[i] not in chosen):
-            return False
-        if unit.needs_name and not any(units[j].first.index < unit.first.index and not units[j].is_heading for j in chosen):
-            return False
-        return True
+def _with_lead_in(unit: Unit) -> list[Sentence]:
+    return [unit.lead_in, *unit.sentences] if unit.lead_in is not None else unit.sentences
 
 
-def _summary_sentences(units: list[Unit], chosen: list[int], scores: np.ndarray) -> tuple[SummarySentence, ...]:
-    """The chosen units in article order; a chosen heading opens the first chosen unit of its section."""
-    lead_ins = {units[i].section: units[i] for i in chosen if units[i].is_heading}
+def _reads_alone(unit: Unit, chosen_sentences: set[int]) -> bool:
+    """A unit pointing back reads only after the sentence before it; 该区… only after some sentence."""
+    if unit.refers_back and unit.first.index - 1 not in chosen_sentences:
+        return False
+    if unit.needs_name and not any(i < unit.first.index for i in chosen_sentences):
+        return False
+    return True
+
+
+def _summary_sentences(
+    units: list[Unit], chosen: list[int], scores: np.ndarray, issued: tuple[str, str] | None = None
+) -> tuple[SummarySentence, ...]:
+    """The chosen units in article order, as printed; the first opened by who issued the notice and when."""
     sentences = []
-    for i in sorted((i for i in chosen if not units[i].is_heading), key=lambda i: units[i].first.index):
-        unit = units[i]
-        text = parts.strip_dateline(_unit_text(unit, analysis=False))
-        analysis = parts.strip_dateline(_unit_text(unit, analysis=True))
-        heading = lead_ins.pop(unit.section, None) if unit.section_start else None
-        if heading is not None and not (len(unit.sentences) > 1 and parts.LABEL_PREFIX.match(unit.first.analysis)):
-            text = _as_lead_in(heading.text) + text
-            analysis = _as_lead_in(heading.analysis) + analysis
-        sentences.append(SummarySentence(text, unit.first.index, unit.first.paragraph, float(scores[i]), analysis))
+    for i in sorted(chosen, key=lambda i: units[i].first.index):
+        text, analysis = units[i].printed(analysis=False), units[i].printed(analysis=True)
+        if issued is not None and not sentences:
+            # 国家卫生健康委办公厅2020年2月3日发文加强疫情期间医用防护用品管理工作：当前，… (in place of
+            # the unit's own lead-in, which would make two in a row).
+            text = issued[0] + "：" + units[i].printed(analysis=False, lead_in=False)
+            analysis = issued[1] + "：" + units[i].printed(analysis=True, lead_in=False)
+        sentences.append(SummarySentence(text, units[i].first.index, units[i].first.paragraph, float(scores[i]), analysis))
     return tuple(sentences)
+
+
+# The issuer lead-in is printed only when the budget leaves this many characters after it.
+MIN_AFTER_ISSUER = 60
+
+
+def issued_by(document: Document) -> tuple[str, str] | None:
+    """Who issued a notice and when, from its sign-off (国务院扶贫办 / 财政部 / 2020年2月17日):
+    ``国务院扶贫办、财政部2020年2月17日发文`` as printed and in analysis form, or None."""
+    paragraphs = [p for p in document.paragraphs if parts.content_chars(p.analysis)]
+    found = parts.signature_block([p.analysis for p in paragraphs])
+    if found is None:
+        return None
+    issuers, date = found
+    titles = [document.paragraphs[i] for i in sorted(title_paragraphs(document))]
+
+    def said(form: str) -> str:
+        names = ["".join(getattr(paragraphs[i], form).strip() for i in lines) for lines in issuers]
+        # 福建省人力资源和社会保障厅等6部门: more than three issuers are named by the first
+        who = names[0] + f"等{len(names)}部门" if len(names) > 3 else "、".join(names)
+        lines = [getattr(p, form).strip() for p in titles]
+        # the title on one line or split over two (国务院扶贫办 / 财政部关于…的通知)
+        purposes = [parts.title_purpose(t) for t in lines + [a + b for a, b in zip(lines, lines[1:])]]
+        return who + getattr(paragraphs[date], form).strip() + "发文" + next((p for p in purposes if p), "")
+
+    return said("text"), said("analysis")
 
 
 def _repeats(candidate: list[set[str]], chosen: list[set[str]]) -> bool:
