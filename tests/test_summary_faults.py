@@ -32,6 +32,9 @@ def _faults(summary_text: str, text: str):
         "各区委社会工委区民政局，各慈善组织：",  # addressee
         "各区住房城乡（市）建设委、经济技术开发区开发建设局，各集团总公司，各有关单位：",
         "现将有关事项通知如下：",
+        # covering notes (corpus notices of Haidian, ncp_policies/00507, and Guangdong): they hand a document on
+        "经区政府研究同意，现将《海淀区关于落实北京市促防疫稳增长政策加大力度支持企业稳定发展的若干措施》印发给你们，请认真贯彻执行。",
+        "现将《广东省进一步稳定和促进就业若干政策措施》印发给你们，请认真组织实施。",
         "（责任单位：市人力资源社会保障局、市财政局、市税务局）",  # responsibility note
         "联系人：市路政处李勇（联系电话13990220997）。",  # contact
         "特此通知。",
@@ -364,3 +367,14 @@ def test_checker_counts_fragments_and_slogans_on_real_lines():
     assert _faults("11:02", _corpus("ncp_policies/00362.txt"))["fragment"] == 1
     listed = "如发布的9条有关沿街商户的管理要求明确：外来返沪经营人员严格居家隔离、健康登记等；不得携带活禽；全员佩戴口罩；"
     assert _faults(listed, _corpus("ncp_policies/00306.txt"))["fragment"] >= 1  # a list cut off at ；
+
+
+def test_a_preamble_keeps_its_purpose_and_loses_the_clauses_that_would_dangle():
+    """Corpus ncp_policies/00120 and a covering note: without 现就…通知如下 the approval clause
+    (经省政府同意) would end the sentence with nothing to approve; 现将…印发给你们 goes the same way."""
+    assert parts.compact(
+        "根据省委、省政府关于应对疫情做好“六稳”工作的工作部署，解决企业复产的用工问题，经省政府同意，现就支持企业疫情防控期间复工稳岗有关工作通知如下："
+    ) == "根据省委、省政府关于应对疫情做好“六稳”工作的工作部署，解决企业复产的用工问题。"
+    assert parts.compact(
+        "为做好疫情防控期间养老机构入住老年人就医工作，现将《新型冠状病毒肺炎疫情防控期间养老机构老年人就医指南》印发给你们，请参照执行。"
+    ) == "为做好疫情防控期间养老机构入住老年人就医工作。"

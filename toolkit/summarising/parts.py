@@ -34,6 +34,8 @@ _CLOSERS = "”’」』）)】〕》〉\"'"
 _DOCUMENT_NUMBER = re.compile(r"[〔\[［(（]\s*20[0-9]{2}\s*[〕\]］)）]\s*[0-9]+\s*号")
 _ADDRESSEE = re.compile(r"^(?:各|全[市县区省]|有关|尊敬的|亲爱的)[^。！？]{0,80}[:：]$")
 _ANNOUNCES_BELOW = re.compile(r"(现将|特将|现就|现对|特此|兹将|现把)[^。]{0,60}(如下|通知|通告|公告|告知|函告)[^。]{0,6}[:：。]?$|如下[:：]$")
+# A covering note that hands a document on: (经…同意，)现将《…》印发给你们，请认真贯彻执行。
+_TRANSMITTAL = re.compile(r"^(?:经[^，,。]{1,20}(?:同意|批准)[，,]\s*)?(?:现将|现把|特将|今将)[^。]{0,200}(?:印发|转发|发)给你们[^。]{0,40}。?$")
 _SIGNOFF = re.compile(r"^(特此(通知|通告|公告|函告|报告)|此致|敬礼)[。!！]?$")
 _DATE_LINE = re.compile(r"^\s*(?:20[0-9]{2}\s*年)?\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日\s*$|^\s*20[0-9]{2}[-/.][0-9]{1,2}[-/.][0-9]{1,2}\s*$")
 _CONTACT = re.compile(r"(联系人|联系电话|咨询电话|举报电话|服务热线|热线电话|联系方式|电话|传真|邮箱|手机)\s*[:：]?\s*[0-9(（-]{5,}|^\s*(联系人|联系电话|地址|邮寄地址|邮编|电子邮箱|邮箱)\s*[:：]|联系人\s*[:：][^。]{0,12}[;；。]?$")
@@ -331,6 +333,8 @@ def form_kind(analysis: str) -> str | None:
         return "addressee"
     if _ANNOUNCES_BELOW.search(line):
         return "announces_below"
+    if "给你们" in line and _TRANSMITTAL.match(line):
+        return "transmittal"
     if _SIGNOFF.match(line):
         return "signoff"
     if _DATE_LINE.match(line):
@@ -409,7 +413,12 @@ _ASIDE = re.compile(
     r"|[责責]任[单單]位|[牵牽][头頭]|[记記]者|通[讯訊][员員]|[摄攝]|信息公[开開])[^()（）]{0,80}[)）]"
 )
 # A preamble's closing clause: 为…，根据…，现将有关事项通知如下： keeps its purpose, loses the clause.
-_ANNOUNCING_CLAUSE = re.compile(r"[,，;；]\s*(?:现|特|兹)[将就把对][^，,。；;]{0,40}(?:如下|通知|通告|公告)[^，,。；;]{0,6}[:：]\s*$")
+# (…，经省政府同意，) goes with it: without its main clause it would dangle.  The same for a covering
+# note's clause: 为…，现将《…》印发给你们，请抓紧组织实施。 keeps its purpose.
+_ANNOUNCING_CLAUSE = re.compile(
+    r"(?:[,，]\s*经[^，,。；;]{1,20}(?:同意|批准))?[,，;；]\s*(?:现|特|兹)[将就把对][^，,。；;]{0,40}(?:如下|通知|通告|公告)[^，,。；;]{0,6}[:：]\s*$"
+)
+_TRANSMITTING_CLAUSE = re.compile(r"(?:[,，]\s*经[^，,。；;]{1,20}(?:同意|批准))?[,，]\s*(?:现将|现把|特将)[^。]{0,200}(?:印发|转发)给你们[^。]{0,40}。?$")
 
 
 def compact(text: str) -> str:
@@ -417,6 +426,10 @@ def compact(text: str) -> str:
     shorter = _ASIDE.sub("", text) if ("(" in text or "（" in text) else text
     if shorter.rstrip().endswith((":", "：")):
         without_clause = _ANNOUNCING_CLAUSE.sub("。", shorter)
+        if content_chars(without_clause) >= 15:
+            shorter = without_clause
+    elif "给你们" in shorter:
+        without_clause = _TRANSMITTING_CLAUSE.sub("。", shorter)
         if content_chars(without_clause) >= 15:
             shorter = without_clause
     if shorter is text:
