@@ -6,7 +6,8 @@
 Documents are ones the summariser was never tuned on: the test half of
 domain_dev (odd positions) and corpus local-response reports and notices
 (1,500 to 6,000 characters) that are neither in domain_dev nor in
-data/bench/summ_extra.jsonl, drawn with a fixed seed.  For each document the
+data/bench/summ_extra.jsonl nor shown to the readers of an earlier panel or
+pairwise check (data/bench/*/key), drawn with a fixed seed.  For each document the
 packet holds the article (as cleaned for every system) and three summaries of
 the same length in characters ("fit, never over"): this toolkit, lead (first
 sentences) and LexRank, in an order drawn from the seed and shown only as
@@ -54,6 +55,9 @@ def panel_documents(shared: Path, n_news: int, n_notices: int, seed: int) -> lis
     documents = [{"id": row["id"], "source": "domain_dev test half", "text": row["text"]} for row in dev if row["split"] == "test"]
     excluded = {row["file"] for row in dev}
     excluded |= {json.loads(line)["file"] for line in (ROOT / "data/bench/summ_extra.jsonl").open(encoding="utf-8")}
+    # Corpus documents an earlier panel or pairwise check showed readers: their notes may have shaped the rules.
+    for key in sorted((ROOT / "data" / "bench").glob("*/key/key.json")):
+        excluded |= {entry["document"] for entry in json.loads(key.read_text(encoding="utf-8")).values()}
     manifest = [json.loads(line) for line in (shared / "corpus" / "manifest.jsonl").open(encoding="utf-8")]
     pools: dict[str, list[dict]] = {parts.NEWS: [], parts.NOTICE: []}
     for row in manifest:
