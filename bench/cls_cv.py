@@ -5,7 +5,8 @@
 What chose `TrainingOptions.for_single_label`: 5-fold cross-validation (the toolkit's own folds, seed 0)
 on the rows `bench/cls_bench.py` trains on (THUCNews and Toutiao ``dev``, the NLPCC training half),
 never on the rows it scores.  Compares the options used before (per-label regressions, C 4, averaged
-with a softmax, min_df 2, blocks weighted alike) with the current ones, and each change alone.
+with a softmax, min_df 2, blocks weighted alike), the previous ones (regressions + naive Bayes) and the
+current ones (NBSVM + naive Bayes), and each change alone.
 Prints one Markdown table of accuracy and CPU seconds.
 """
 
@@ -25,12 +26,18 @@ def variants():
 
     new = TrainingOptions.for_single_label()
     old = TrainingOptions(C=4.0)  # for_single_label before the naive Bayes blend
+    previous = replace(new, per_label_model="logistic", C=4.0, class_weight="balanced", naive_bayes_alpha=0.1)  # before NBSVM
     return {
         "before: regressions + softmax, min_df 2, char weight 1": old,
         "before + naive Bayes blend": replace(old, primary_C=None, naive_bayes_alpha=0.1),
         "before + min_df 1, char weight 2": replace(old, min_df=1, char_weight=2.0),
-        "now: naive Bayes blend, min_df 1, char weight 2": new,
-        "now, naive Bayes smoothing 0.3": replace(new, naive_bayes_alpha=0.3),
+        "previous: regressions C 4 + naive Bayes 0.1, min_df 1, char weight 2": previous,
+        "previous, naive Bayes smoothing 0.3": replace(previous, naive_bayes_alpha=0.3),
+        "previous, naive Bayes smoothing 0.03": replace(previous, naive_bayes_alpha=0.03),
+        "previous, SVMs C 0.1 (NBSVM) for the regressions": replace(previous, per_label_model="svm", C=0.1, class_weight=None),
+        "now: NBSVM C 0.1 + naive Bayes 0.03": new,
+        "now, SVM classes balanced": replace(new, class_weight="balanced"),
+        "now, SVM C 0.2": replace(new, C=0.2),
     }
 
 
@@ -40,6 +47,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", nargs="+", default=["thucnews", "toutiao", "nlpcc"], choices=["thucnews", "toutiao", "nlpcc"])
     parser.add_argument("--limit", type=int, help="At most this many training rows per set (a quick look).")
+    parser.add_argument("--only", nargs="+", metavar="WORDS", help="Only the options whose name contains one of these.")
     args = parser.parse_args()
     print("| set (training rows) | options | 5-fold accuracy | CPU s |")
     print("|---|---|---:|---:|")
@@ -47,6 +55,8 @@ def main() -> None:
         train, _ = load_set(name, args.limit)  # the test rows are not read
         records = [{"text": r["text"], "labels": [r["label"]]} for r in train]
         for what, options in variants().items():
+            if args.only and not any(words in what for words in args.only):
+                continue
             started = time.process_time()
             prepared, predicted = cross_validated_predictions(records, options=replace(options, folds=5, seed=0))
             accuracy = float((np.argmax(predicted, axis=1) == prepared.primary).mean())
