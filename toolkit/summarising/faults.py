@@ -9,11 +9,13 @@ article's sentences on its analysis form.  The faults:
 * ``bare_label``: a numbered label (``一是组织到位。``) not followed by the
   next sentence of its own paragraph;
 * ``bare_attribution``: ``王明说。`` not preceded by the sentence it attributes;
-* ``caption``: captions, photo credits and bylines;
+* ``caption``: captions, photo credits and bylines, and a speaker's label (``【张流波】…``);
 * ``boilerplate``: document numbers, addressees, ``现将…通知如下``,
   responsibility and contact notes, sign-offs, date lines, share links;
 * ``dangling_opener``: an opener that points back (``对此，``, ``这些``) without
-  the sentence before it, or ``该区…`` as the first sentence;
+  the sentence before it, ``该区…``, ``此次…`` or ``据介绍，…`` as the first sentence, or a body
+  named by its kind alone (``平台每天…``, ``指挥部1、2、3号通告…``) that no earlier sentence or the title names;
+* ``figure_opener``: a summary that opens with a data line (mostly figures, little text);
 * ``near_duplicate``: a sentence sharing most of its character bigrams with
   an earlier one of the same summary;
 * ``repeated_title``: a sentence that repeats the title;
@@ -48,6 +50,7 @@ FAULTS = (
     "caption",
     "boilerplate",
     "dangling_opener",
+    "figure_opener",
     "near_duplicate",
     "repeated_title",
     "fragment",
@@ -71,6 +74,7 @@ class ArticleIndex:
             self.position.setdefault(_key(parts.strip_open_tail(parts.strip_scrap_head(parts.compact(sentence.analysis)))), position)  # without 华小峰）
         titles = [self.document.paragraphs[i] for i in sorted(title_paragraphs(self.document))]
         self.title_keys = {_key(p.analysis) for p in titles}
+        self.title_text = "".join(p.analysis for p in titles)
         self.title_bigrams = set().union(*(parts.bigrams(p.analysis) for p in titles))
         self.heading_keys = {_key(p.analysis) for p in self.document.paragraphs if p.kind == HEADING and p.index not in title_paragraphs(self.document)}
 
@@ -140,7 +144,7 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
         if parts.is_attribution(sentence) and (here is None or before is None or before != article.previous_sentence(here)):
             found["bare_attribution"] += 1
         kind = parts.form_kind(sentence)
-        if kind in (parts.CAPTION, parts.BYLINE) or parts.DATELINE.match(sentence):
+        if kind in (parts.CAPTION, parts.BYLINE) or parts.DATELINE.match(sentence) or parts.has_speaker_label(sentence):
             found["caption"] += 1
         elif kind is not None and kind != "empty":
             found["boilerplate"] += 1
@@ -148,6 +152,10 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
             found["dangling_opener"] += 1
         elif parts.needs_name_before(sentence) and i == 0:
             found["dangling_opener"] += 1
+        elif (noun := parts.definite_noun(sentence)) and not any(parts.names(s, noun) for s in [article.title_text, *sentences[:i]]):
+            found["dangling_opener"] += 1
+        if i == 0 and parts.is_data_line(sentence):
+            found["figure_opener"] += 1
         # A section heading's lead-in (强检查、严防控：…) is not part of what the sentence says.
         own = parts.bigrams(sentence.split("：", 1)[-1].split(":", 1)[-1] if here is not None and _key(sentence) not in article.position else sentence)
         follows = here is not None and before is not None and before == article.previous_sentence(here)

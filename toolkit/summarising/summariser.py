@@ -174,6 +174,7 @@ class Unit:
     section_start: bool = False
     refers_back: bool = False  # needs the sentence before it in the summary
     needs_name: bool = False  # 该区…: needs some earlier summary sentence
+    names: str = ""  # 平台每天…: needs an earlier summary sentence naming 平台
 
     @property
     def text(self) -> str:
@@ -232,6 +233,7 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
     """
     title_lines = title_paragraphs(document)
     title_bigrams = set().union(*(parts.bigrams(document.paragraphs[i].analysis) for i in title_lines))
+    title_text = "".join(document.paragraphs[i].analysis for i in sorted(title_lines))
     leading_headings = 0
     for paragraph in document.paragraphs[:3]:
         if paragraph.kind != HEADING:
@@ -328,7 +330,9 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
                 section=section,
                 section_start=pending_label is not None or (after_heading and position == 0) or bool(parts.LABEL_PREFIX.match(analysis)),
                 refers_back=parts.refers_back(analysis),
-                needs_name=parts.needs_name_before(analysis),
+                # a data line (57497辆、132587人) is never the summary's first sentence either
+                needs_name=parts.needs_name_before(analysis) or parts.is_data_line(analysis),
+                names=_unnamed(parts.definite_noun(analysis), title_text),
             )
             units.append(current)
             if heading is not None and pending_label is None and parts.content_chars(current.analysis) >= min_chars:
@@ -344,6 +348,12 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
         for u in units
         if parts.content_chars(u.analysis) >= min_chars and not (len(u.sentences) > 1 and parts.is_boilerplate(u.analysis))
     ]
+
+
+def _unnamed(noun: str, title: str) -> str:
+    """The body a unit opens with by its kind alone, unless the title names it (园区自成立以来… under a
+    title naming 遂宁高新区 reads: a summary is shown under its title)."""
+    return "" if noun and parts.names(title, noun) else noun
 
 
 def title_paragraphs(document: Document) -> set[int]:
@@ -500,7 +510,8 @@ class Summariser:
         open_ = np.ones(len(units), dtype=bool)  # not chosen, not rejected
         chosen: list[int] = []
         chosen_sentences: set[int] = set()
-        conditional = [i for i, u in enumerate(units) if u.refers_back or u.needs_name]
+        conditional = [i for i, u in enumerate(units) if u.refers_back or u.needs_name or u.names]
+        chosen_texts: dict[int, str] = {}  # first sentence index -> analysis, of chosen units
         chosen_bigrams: list[set[str]] = []  # per chosen sentence
         used = 0
         while len(chosen) < max_units:
@@ -508,7 +519,7 @@ class Summariser:
             key = (scores + w.coverage * gain) / lengths**w.density
             reads = np.ones(len(units), dtype=bool)
             for i in conditional:  # only openers pointing back depend on what is chosen
-                reads[i] = _reads_alone(units[i], chosen_sentences)
+                reads[i] = _reads_alone(units[i], chosen_sentences, chosen_texts)
             eligible = open_ & reads
             if budget is not None:
                 fitting = eligible & (used + lengths <= budget)
@@ -527,11 +538,12 @@ class Summariser:
                 continue  # one of its sentences says what a chosen one (or another of its own) says
             chosen.append(best)
             chosen_sentences.update(s.index for s in units[best].sentences)
+            chosen_texts[units[best].first.index] = units[best].analysis
             chosen_bigrams.extend(own)
             used += int(lengths[best])
             uncovered[rows.row_terms(best)] = 0.0
         if not chosen:  # nothing fits: one unit is always returned, one that reads alone
-            alone = [i for i in range(len(units)) if not (units[i].refers_back or units[i].needs_name)]
+            alone = [i for i in range(len(units)) if not (units[i].refers_back or units[i].needs_name or units[i].names)]
             chosen.append(max(alone or range(len(units)), key=lambda i: scores[i]))
         return chosen
 
@@ -540,11 +552,14 @@ def _with_lead_in(unit: Unit) -> list[Sentence]:
     return [unit.lead_in, *unit.sentences] if unit.lead_in is not None else unit.sentences
 
 
-def _reads_alone(unit: Unit, chosen_sentences: set[int]) -> bool:
-    """A unit pointing back reads only after the sentence before it; 该区… only after some sentence."""
+def _reads_alone(unit: Unit, chosen_sentences: set[int], chosen_texts: dict[int, str] | None = None) -> bool:
+    """A unit pointing back reads only after the sentence before it; 该区… only after some sentence;
+    平台每天… only after a sentence naming the 平台."""
     if unit.refers_back and unit.first.index - 1 not in chosen_sentences:
         return False
     if unit.needs_name and not any(i < unit.first.index for i in chosen_sentences):
+        return False
+    if unit.names and not any(i < unit.first.index and parts.names(text, unit.names) for i, text in (chosen_texts or {}).items()):
         return False
     return True
 
@@ -574,10 +589,10 @@ def issued_by(document: Document) -> tuple[str, str] | None:
     ``国务院扶贫办、财政部2020年2月17日发文`` as printed and in analysis form, or None."""
     paragraphs = [p for p in document.paragraphs if parts.content_chars(p.analysis)]
     found = parts.signature_block([p.analysis for p in paragraphs])
-    if found is None:
-        return None
-    issuers, date = found
     titles = [document.paragraphs[i] for i in sorted(title_paragraphs(document))]
+    if found is None:
+        return _issued_by_title(titles)
+    issuers, date = found
 
     def said(form: str) -> str:
         names = ["".join(getattr(paragraphs[i], form).strip() for i in lines) for lines in issuers]
@@ -589,6 +604,18 @@ def issued_by(document: Document) -> tuple[str, str] | None:
         return who + getattr(paragraphs[date], form).strip() + "发文" + next((p for p in purposes if p), "")
 
     return said("text"), said("analysis")
+
+
+def _issued_by_title(titles) -> tuple[str, str] | None:
+    """With no sign-off, who issued a notice from the start of its one-line title, no date
+    (北京市住房和城乡建设委员会发文加强…：); never the whole title."""
+    for title in titles:
+        text, analysis = title.text.strip(), title.analysis.strip()
+        who = parts.title_issuer(analysis)
+        if who and len(text) == len(analysis):  # the printed name is the same span of the printed title
+            purpose = parts.title_purpose(analysis)
+            return text[: len(who)] + "发文" + parts.title_purpose(text), who + "发文" + purpose
+    return None
 
 
 def _repeats(candidate: list[set[str]], chosen: list[set[str]]) -> bool:
