@@ -433,3 +433,29 @@ def test_a_notice_with_no_sign_off_names_its_issuer_from_the_title():
     summary = toolkit.summarise(_corpus("ncp_policies/00266.txt"), max_chars=300).text()
     assert summary.startswith("北京市住房和城乡建设委员会发文进一步加强疫情防控保障建设工程安全有序复工：")
     assert "的通知" not in summary  # never the whole title
+
+
+def test_stray_list_numbers_and_labels_repeating_their_sentence_are_dropped():
+    # ncp_policies/00061: the heading says what its first sentence says
+    assert parts.lead_in_repeats("四、规范疫情防控检查指导", "各地要强化疫情防控检查指导并加强统筹。")
+    assert not parts.lead_in_repeats("四、加快调度拨付资金", "地方各级财政部门要加强库款形势分析研判，有序规范组织资金调度。")
+    # ncp_policies/00017: a list number with a full-width point before a year is no decimal
+    line = "5．2020年7月1日开始，自动恢复所有自主确定缴存比例、缓缴、停缴企业的住房公积金正常缴存。"
+    assert parts.strip_wide_number(line, line, analysis=False).startswith("2020年7月1日开始")
+    assert parts.strip_wide_number("5.2020年7月1日开始，自动恢复。", line, analysis=True).startswith("2020年7月1日开始")
+    assert parts.strip_wide_number("5.2%的企业已复工。", "5.2%的企业已复工。", analysis=True) == "5.2%的企业已复工。"
+
+
+@needs_corpus
+def test_corpus_summaries_print_no_stray_number_or_stuttering_heading():
+    summary = toolkit.summarise(_corpus("ncp_policies/00017.txt"), max_chars=300).text()
+    assert "5．2020" not in summary and "\n2020年7月1日开始" in summary
+    summary = toolkit.summarise(_corpus("ncp_policies/00061.txt"), max_chars=300).text()
+    assert "规范疫情防控检查指导：" not in summary
+
+
+@needs_corpus
+def test_checker_counts_a_heading_lead_in_that_repeats_its_sentence():
+    text = _corpus("ncp_policies/00061.txt")
+    assert _faults("规范疫情防控检查指导：各地要强化疫情防控检查指导并加强统筹。", text)["near_duplicate"] == 1
+    assert _faults("各地要强化疫情防控检查指导并加强统筹。", text)["near_duplicate"] == 0

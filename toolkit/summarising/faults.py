@@ -17,7 +17,7 @@ article's sentences on its analysis form.  The faults:
   named by its kind alone (``平台每天…``, ``指挥部1、2、3号通告…``) that no earlier sentence or the title names;
 * ``figure_opener``: a summary that opens with a data line (mostly figures, little text);
 * ``near_duplicate``: a sentence sharing most of its character bigrams with
-  an earlier one of the same summary;
+  an earlier one of the same summary, or a lead-in that says what its sentence says;
 * ``repeated_title``: a sentence that repeats the title;
 * ``fragment``: a sentence that starts in the middle of another (a closing
   quote or bracket with no opener, ``落实优惠促发展”为主题…``, ``华小峰）``) without
@@ -168,7 +168,9 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
             found["fragment"] += 1
         if parts.is_slogan(sentence) or (lead_in and parts.is_slogan(lead_in)):
             found["slogan"] += 1
-        if len(own) >= 5 and any(parts.overlap(own, other) >= parts.NEAR_DUPLICATE for other in seen_bigrams):
+        if (len(own) >= 5 and any(parts.overlap(own, other) >= parts.NEAR_DUPLICATE for other in seen_bigrams)) or (
+            lead_in and parts.lead_in_repeats(lead_in, sentence[len(lead_in) + 1 :])
+        ):  # …or a heading lead-in saying what its sentence says (规范疫情防控检查指导：各地要强化疫情防控检查指导…)
             found["near_duplicate"] += 1
         seen_bigrams.append(own)
     return found

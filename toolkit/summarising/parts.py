@@ -327,6 +327,31 @@ def is_title_line(analysis: str) -> bool:
     return not has_end_mark(analysis) and bool(_NOTICE_TITLE.search(analysis.strip()))
 
 
+# A lead-in sharing this much of its character bigrams with the sentence it leads into only repeats it.
+LEAD_IN_REPEAT = 0.7
+
+
+def lead_in_repeats(heading: str, content: str) -> bool:
+    """Whether a heading or label (规范疫情防控检查指导) says again what its sentence says
+    (各地要强化疫情防控检查指导并加强统筹。): printed before it, it reads as a stutter."""
+    own = bigrams(strip_label(heading))
+    return len(own) >= 2 and len(own & bigrams(content)) / len(own) >= LEAD_IN_REPEAT
+
+
+# A list number with a full-width point before a figure: 5．2020年7月1日开始… (the analysis form
+# spells it 5.2020, which reads as a decimal, so the printed text tells).
+_WIDE_NUMBER = re.compile(r"^\s*[0-9０-９]{1,2}．")
+_NUMBER_IN = {False: re.compile(r"^\s*[0-9０-９]{1,2}．"), True: re.compile(r"^\s*[0-9]{1,2}\.")}
+
+
+def strip_wide_number(printed: str, original: str, *, analysis: bool) -> str:
+    """``printed`` (text or analysis form) without a stray list number the original text opens with."""
+    if not _WIDE_NUMBER.match(original):
+        return printed
+    stripped = _NUMBER_IN[analysis].sub("", printed, count=1)
+    return stripped if content_chars(stripped) >= 4 else printed
+
+
 def strip_label(analysis: str) -> str:
     """The sentence without its numbered or bulleted label."""
     return LABEL_PREFIX.sub("", analysis, count=1)
