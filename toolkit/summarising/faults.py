@@ -135,6 +135,8 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
         before = positions[i - 1] if i > 0 else None
         after = positions[i + 1] if i + 1 < len(sentences) else None
         here = positions[i]
+        # (the analysis form spells the colon ":": NFKC)
+        lead_in = _COLON.split(sentence, 1)[0] if here is not None and key not in article.position and _COLON.search(sentence) else ""
         if key in article.title_keys or parts.repeats_title(sentence, article.title_bigrams):
             found["repeated_title"] += 1
         elif key in article.heading_keys:
@@ -144,7 +146,7 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
         if parts.is_attribution(sentence) and (here is None or before is None or before != article.previous_sentence(here)):
             found["bare_attribution"] += 1
         kind = parts.form_kind(sentence)
-        if kind in (parts.CAPTION, parts.BYLINE) or parts.DATELINE.match(sentence) or parts.has_speaker_label(sentence):
+        if kind in (parts.CAPTION, parts.BYLINE) or parts.DATELINE.match(sentence) or (parts.has_speaker_label(sentence) and not lead_in):
             found["caption"] += 1
         elif kind is not None and kind != "empty":
             found["boilerplate"] += 1
@@ -159,7 +161,6 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
         # A section heading's lead-in (强检查、严防控：…) is not part of what the sentence says.
         own = parts.bigrams(sentence.split("：", 1)[-1].split(":", 1)[-1] if here is not None and _key(sentence) not in article.position else sentence)
         follows = here is not None and before is not None and before == article.previous_sentence(here)
-        lead_in = sentence.split("：", 1)[0] if here is not None and key not in article.position and "：" in sentence else ""
         if (
             (parts.unmatched_closer(sentence) is not None and not follows)
             or parts.is_cut(sentence)
@@ -169,7 +170,7 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
         if parts.is_slogan(sentence) or (lead_in and parts.is_slogan(lead_in)):
             found["slogan"] += 1
         if (len(own) >= 5 and any(parts.overlap(own, other) >= parts.NEAR_DUPLICATE for other in seen_bigrams)) or (
-            lead_in and parts.lead_in_repeats(lead_in, sentence[len(lead_in) + 1 :])
+            lead_in and "发文" not in lead_in and parts.lead_in_repeats(lead_in, sentence[len(lead_in) + 1 :])
         ):  # …or a heading lead-in saying what its sentence says (规范疫情防控检查指导：各地要强化疫情防控检查指导…)
             found["near_duplicate"] += 1
         seen_bigrams.append(own)

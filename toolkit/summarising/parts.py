@@ -442,7 +442,7 @@ def is_data_line(analysis: str) -> bool:
 
 # A speaker's label before an interview answer: 【张流波】…, 黄汝焜：… (a 2-3 character name; a
 # place or body before a colon, 黑龙江：…, 市卫健委：…, is a heading's or a source's, not a speaker's).
-_SPEAKER = re.compile(r"^\s*(?:【[\u4e00-\u9fff]{2,3}】|(?![\u4e00-\u9fff]{0,2}(?:省|市|区|县|江|州|局|委|部|办|会|院|社|网|报|台|者|人|时|附件|来源|问|答|题)|(?:目标|任务|措施|原则|时间|地点|对象|范围|标准|内容|要求|方式|条件|期限|材料|流程|主题|背景|做法|成效|举措|特点|亮点|问题|备注|例如|其中|结果|提示|注意)[:：])[\u4e00-\u9fff]{2,3}[:：])\s*")
+_SPEAKER = re.compile(r"^\s*(?:【[\u4e00-\u9fff]{2,3}】|(?![\u4e00-\u9fff]{0,2}(?:省|市|区|县|江|州|局|委|部|办|会|院|社|网|报|台|者|人|时|站|场|所|村|镇|街|路|乡|厂|店|园|校|港|附件|来源|问|答|题)|(?:目标|任务|措施|原则|时间|地点|对象|范围|标准|内容|要求|方式|条件|期限|材料|流程|主题|背景|做法|成效|举措|特点|亮点|问题|备注|例如|其中|结果|提示|注意)[:：])[\u4e00-\u9fff]{2,3}[:：])\s*")
 
 
 def has_speaker_label(analysis: str) -> bool:
