@@ -101,13 +101,13 @@ def definite_noun(analysis: str) -> str:
 
 
 # What names the body a definite noun points at: a 高新区 or 开发区 is the 园区 a report goes on about.
-_NAMES_OF = {"园区": re.compile(r"园区|高新区|开发区|工业园|产业园|新区")}
+_PARK_NAMES = re.compile(r"园区|高新区|开发区|工业园|产业园|新区")
 
 
 def names(analysis: str, noun: str) -> bool:
     """Whether a sentence names the body ``noun`` (from :func:`definite_noun`) points at."""
-    pattern = _NAMES_OF.get(noun)
-    return bool(pattern.search(analysis)) if pattern is not None else noun in analysis
+    return bool(_PARK_NAMES.search(analysis)) if noun == "园区" else noun in analysis
+
 
 _NOTICE_TITLE = re.compile(r"(通知|通告|公告|意见|办法|措施|方案|决定|指南|指引|倡议书|实施细则|规定|的函|告知书|公开信)[)）]?\s*$")
 
@@ -342,14 +342,14 @@ def lead_in_repeats(heading: str, content: str) -> bool:
 # A list number with a full-width point before a figure: 5．2020年7月1日开始… (the analysis form
 # spells it 5.2020, which reads as a decimal, so the printed text tells).
 _WIDE_NUMBER = re.compile(r"^\s*[0-9０-９]{1,2}．")
-_NUMBER_IN = {False: re.compile(r"^\s*[0-9０-９]{1,2}．"), True: re.compile(r"^\s*[0-9]{1,2}\.")}
+_NUMBER_IN_ANALYSIS = re.compile(r"^\s*[0-9]{1,2}\.")
 
 
 def strip_wide_number(printed: str, original: str, *, analysis: bool) -> str:
     """``printed`` (text or analysis form) without a stray list number the original text opens with."""
     if not _WIDE_NUMBER.match(original):
         return printed
-    stripped = _NUMBER_IN[analysis].sub("", printed, count=1)
+    stripped = (_NUMBER_IN_ANALYSIS if analysis else _WIDE_NUMBER).sub("", printed, count=1)
     return stripped if content_chars(stripped) >= 4 else printed
 
 
