@@ -378,3 +378,84 @@ def test_a_preamble_keeps_its_purpose_and_loses_the_clauses_that_would_dangle():
     assert parts.compact(
         "为做好疫情防控期间养老机构入住老年人就医工作，现将《新型冠状病毒肺炎疫情防控期间养老机构老年人就医指南》印发给你们，请参照执行。"
     ) == "为做好疫情防控期间养老机构入住老年人就医工作。"
+
+
+# The third panel's fault kinds, each pinned with a real line (seeds and corpus documents no panel used).
+def test_openers_naming_what_the_summary_left_out_on_real_lines():
+    # a body named by its kind alone (seed 003), a source with no one named (xwlb/00669), 此次
+    assert parts.definite_noun("指挥部1、2、3号通告相继出炉,从“暂停营业场所”到“减少人员往来”再到“小区实行半封闭管理”。") == "指挥部"
+    assert parts.definite_noun("园区自成立以来,就以钉钉办公软体为载体,启动“线上+线下”办公模式。") == "园区"
+    assert parts.definite_noun("从2月2日开始,平台每天对辖区价格数据进行实时智能分析,自动生成报告。") == "平台"  # seed 000
+    assert parts.definite_noun("平台经济发展迅速。") == ""
+    assert parts.names("在四川启动突发公共卫生事件I级应急响应后,园区迅速对标落实", "园区")
+    assert parts.names("遂宁高新区:让人流尽量停下来 让工作积极动起来", "园区")  # seed 003's title names its 园区
+    assert parts.needs_name_before("据介绍，消费扶贫专项行动将整合28个部门的政策、资金、项目资源，动员全社会力量。")  # xwlb/00669
+    assert parts.needs_name_before("此次抽组的医疗力量来自全军不同的医疗单位，其中，联勤保障部队所属医院抽组950人。")  # xwlb/00071
+    assert not parts.needs_name_before("此外，还要加强宣传。")
+    # the checker counts them first, or with nothing naming the body before
+    seed = (Path(toolkit.__file__).resolve().parents[1] / "seeds").glob("003_*.txt")
+    text = next(seed).read_text(encoding="utf-8")
+    line = "指揮部1、2、3號通告相繼出爐,從“暫停營業場所”到“減少人員往來”再到“小區實行半封閉管理”,防控工作隨著疫情形勢發展,緊張有序。"
+    assert _faults("一場突如其來的疫情,讓2020年的春節變得與眾不同、終身難忘。\n" + line, text)["dangling_opener"] == 1
+
+
+def test_summaries_open_with_no_data_line_and_no_speaker_label():
+    line = "截至2月13日24时,共检查车辆57497辆、人员132587人,做到心中有数。"  # seed 001
+    assert parts.is_data_line(line) and parts.is_data_line("现有疑似病例21675例，当日新增3536例。")  # xwlb/00172
+    assert not parts.is_data_line("开通7×24小时客户报案热线95518和医疗救援热线4008989595，为客户提供理赔咨询、出险报案和医疗救援服务。")
+    seed = next((Path(toolkit.__file__).resolve().parents[1] / "seeds").glob("001_*.txt")).read_text(encoding="utf-8")
+    assert _faults("截至2月13日24時,共檢查車輛57497輛、人員132587人,做到心中有數。", seed)["figure_opener"] == 1
+    for max_chars in (200, 300, 500):
+        first = toolkit.summarise(seed, max_chars=max_chars).text().splitlines()[0]
+        assert not parts.is_data_line(first)
+    # an interview answer's speaker label (ncp_policies/00362); a place before a colon is no speaker
+    answer = "黄汝焜：针对全区投资和项目建设进度受疫情影响明显放缓这一形势，我们出台了措施。"
+    assert parts.has_speaker_label(answer) and parts.compact(answer).startswith("针对全区投资")
+    assert parts.compact("【张流波】人口大量流动本身就是严峻挑战，又遭遇疫情，难度很大。").startswith("人口大量流动")
+    assert not parts.has_speaker_label("黑龙江：确保城镇居民用水用气不断供，全省供水企业正常运转。")
+    assert not parts.has_speaker_label("对象：全市中小企业和个体工商户，按照规定给予补贴。")
+
+
+@needs_corpus
+def test_speaker_labels_never_reach_a_summary():
+    text = _corpus("ncp_policies/00362.txt")
+    for max_chars in (200, 300, 500):
+        summary = toolkit.summarise(text, max_chars=max_chars).text()
+        assert not any(parts.has_speaker_label(line) for line in summary.splitlines()), summary
+        assert _faults(summary, text)["caption"] == 0
+
+
+@needs_corpus
+def test_a_notice_with_no_sign_off_names_its_issuer_from_the_title():
+    assert parts.title_issuer("北京市住房和城乡建设委员会关于进一步加强疫情防控保障建设工程安全有序复工的通知") == "北京市住房和城乡建设委员会"
+    assert parts.title_issuer("关于新型冠状病毒肺炎疫情防控情况下稳定商务发展有关措施的通知") == ""
+    assert parts.title_issuer("市场监管总局 农业农村部 国家林草局关于禁止野生动物交易的公告") == ""
+    summary = toolkit.summarise(_corpus("ncp_policies/00266.txt"), max_chars=300).text()
+    assert summary.startswith("北京市住房和城乡建设委员会发文进一步加强疫情防控保障建设工程安全有序复工：")
+    assert "的通知" not in summary  # never the whole title
+
+
+def test_stray_list_numbers_and_labels_repeating_their_sentence_are_dropped():
+    # ncp_policies/00061: the heading says what its first sentence says
+    assert parts.lead_in_repeats("四、规范疫情防控检查指导", "各地要强化疫情防控检查指导并加强统筹。")
+    assert not parts.lead_in_repeats("四、加快调度拨付资金", "地方各级财政部门要加强库款形势分析研判，有序规范组织资金调度。")
+    # ncp_policies/00017: a list number with a full-width point before a year is no decimal
+    line = "5．2020年7月1日开始，自动恢复所有自主确定缴存比例、缓缴、停缴企业的住房公积金正常缴存。"
+    assert parts.strip_wide_number(line, line, analysis=False).startswith("2020年7月1日开始")
+    assert parts.strip_wide_number("5.2020年7月1日开始，自动恢复。", line, analysis=True).startswith("2020年7月1日开始")
+    assert parts.strip_wide_number("5.2%的企业已复工。", "5.2%的企业已复工。", analysis=True) == "5.2%的企业已复工。"
+
+
+@needs_corpus
+def test_corpus_summaries_print_no_stray_number_or_stuttering_heading():
+    summary = toolkit.summarise(_corpus("ncp_policies/00017.txt"), max_chars=300).text()
+    assert "5．2020" not in summary and "\n2020年7月1日开始" in summary
+    summary = toolkit.summarise(_corpus("ncp_policies/00061.txt"), max_chars=300).text()
+    assert "规范疫情防控检查指导：" not in summary
+
+
+@needs_corpus
+def test_checker_counts_a_heading_lead_in_that_repeats_its_sentence():
+    text = _corpus("ncp_policies/00061.txt")
+    assert _faults("规范疫情防控检查指导：各地要强化疫情防控检查指导并加强统筹。", text)["near_duplicate"] == 1
+    assert _faults("各地要强化疫情防控检查指导并加强统筹。", text)["near_duplicate"] == 0

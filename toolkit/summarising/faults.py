@@ -9,13 +9,15 @@ article's sentences on its analysis form.  The faults:
 * ``bare_label``: a numbered label (``一是组织到位。``) not followed by the
   next sentence of its own paragraph;
 * ``bare_attribution``: ``王明说。`` not preceded by the sentence it attributes;
-* ``caption``: captions, photo credits and bylines;
+* ``caption``: captions, photo credits and bylines, and a speaker's label (``【张流波】…``);
 * ``boilerplate``: document numbers, addressees, ``现将…通知如下``,
   responsibility and contact notes, sign-offs, date lines, share links;
 * ``dangling_opener``: an opener that points back (``对此，``, ``这些``) without
-  the sentence before it, or ``该区…`` as the first sentence;
+  the sentence before it, ``该区…``, ``此次…`` or ``据介绍，…`` as the first sentence, or a body
+  named by its kind alone (``平台每天…``, ``指挥部1、2、3号通告…``) that no earlier sentence or the title names;
+* ``figure_opener``: a summary that opens with a data line (mostly figures, little text);
 * ``near_duplicate``: a sentence sharing most of its character bigrams with
-  an earlier one of the same summary;
+  an earlier one of the same summary, or a lead-in that says what its sentence says;
 * ``repeated_title``: a sentence that repeats the title;
 * ``fragment``: a sentence that starts in the middle of another (a closing
   quote or bracket with no opener, ``落实优惠促发展”为主题…``, ``华小峰）``) without
@@ -48,6 +50,7 @@ FAULTS = (
     "caption",
     "boilerplate",
     "dangling_opener",
+    "figure_opener",
     "near_duplicate",
     "repeated_title",
     "fragment",
@@ -71,6 +74,7 @@ class ArticleIndex:
             self.position.setdefault(_key(parts.strip_open_tail(parts.strip_scrap_head(parts.compact(sentence.analysis)))), position)  # without 华小峰）
         titles = [self.document.paragraphs[i] for i in sorted(title_paragraphs(self.document))]
         self.title_keys = {_key(p.analysis) for p in titles}
+        self.title_text = "".join(p.analysis for p in titles)
         self.title_bigrams = set().union(*(parts.bigrams(p.analysis) for p in titles))
         self.heading_keys = {_key(p.analysis) for p in self.document.paragraphs if p.kind == HEADING and p.index not in title_paragraphs(self.document)}
 
@@ -131,6 +135,8 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
         before = positions[i - 1] if i > 0 else None
         after = positions[i + 1] if i + 1 < len(sentences) else None
         here = positions[i]
+        # (the analysis form spells the colon ":": NFKC)
+        lead_in = _COLON.split(sentence, 1)[0] if here is not None and key not in article.position and _COLON.search(sentence) else ""
         if key in article.title_keys or parts.repeats_title(sentence, article.title_bigrams):
             found["repeated_title"] += 1
         elif key in article.heading_keys:
@@ -140,7 +146,7 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
         if parts.is_attribution(sentence) and (here is None or before is None or before != article.previous_sentence(here)):
             found["bare_attribution"] += 1
         kind = parts.form_kind(sentence)
-        if kind in (parts.CAPTION, parts.BYLINE) or parts.DATELINE.match(sentence):
+        if kind in (parts.CAPTION, parts.BYLINE) or parts.DATELINE.match(sentence) or (parts.has_speaker_label(sentence) and not lead_in):
             found["caption"] += 1
         elif kind is not None and kind != "empty":
             found["boilerplate"] += 1
@@ -148,10 +154,13 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
             found["dangling_opener"] += 1
         elif parts.needs_name_before(sentence) and i == 0:
             found["dangling_opener"] += 1
+        elif (noun := parts.definite_noun(sentence)) and not any(parts.names(s, noun) for s in [article.title_text, *sentences[:i]]):
+            found["dangling_opener"] += 1
+        if i == 0 and parts.is_data_line(sentence):
+            found["figure_opener"] += 1
         # A section heading's lead-in (强检查、严防控：…) is not part of what the sentence says.
         own = parts.bigrams(sentence.split("：", 1)[-1].split(":", 1)[-1] if here is not None and _key(sentence) not in article.position else sentence)
         follows = here is not None and before is not None and before == article.previous_sentence(here)
-        lead_in = sentence.split("：", 1)[0] if here is not None and key not in article.position and "：" in sentence else ""
         if (
             (parts.unmatched_closer(sentence) is not None and not follows)
             or parts.is_cut(sentence)
@@ -160,7 +169,9 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
             found["fragment"] += 1
         if parts.is_slogan(sentence) or (lead_in and parts.is_slogan(lead_in)):
             found["slogan"] += 1
-        if len(own) >= 5 and any(parts.overlap(own, other) >= parts.NEAR_DUPLICATE for other in seen_bigrams):
+        if (len(own) >= 5 and any(parts.overlap(own, other) >= parts.NEAR_DUPLICATE for other in seen_bigrams)) or (
+            lead_in and "发文" not in lead_in and parts.lead_in_repeats(lead_in, sentence[len(lead_in) + 1 :])
+        ):  # …or a heading lead-in saying what its sentence says (规范疫情防控检查指导：各地要强化疫情防控检查指导…)
             found["near_duplicate"] += 1
         seen_bigrams.append(own)
     return found

@@ -79,8 +79,35 @@ _BACK_REFERENCE = re.compile(
     r"|[^，,。“”]{0,8}?(?:带着|针对|面对|对于|就|对|像|根据|按照|围绕)(?:这些|这样的|这一|这类|此类|上述)"
     r"|[对在从按据][照]?(?:上述|以上|这些|此类)|在此基础上)"
 )
-# Openers that need only the thing named somewhere before: 该区, 该县, 该公司.
-_NAMED_BEFORE = re.compile(r"^(该|本)[\u4e00-\u9fff]{1,3}[^\u4e00-\u9fff]?")
+# Openers that need only the thing named somewhere before: 该区, 该县, 该公司; 此次/此项 (this time,
+# this measure); a source with no one named (据介绍，根据说明，); a body named by its kind alone, the
+# way a report goes on about one it named before (平台每天…, 指挥部1、2、3号通告…, 园区自成立以来…,
+# 调整后的…; see also definite_noun): the panel's readers marked these down as pointing at something the summary left out.
+_NAMED_BEFORE = re.compile(
+    r"^(?:(该|本)[\u4e00-\u9fff]{1,3}[^\u4e00-\u9fff]?|此(?:次|项|类|轮|批)|(?:据|根据)(?:介绍|说明)[,，]"
+    r"|调整后的)"
+)
+_DEFINITE_NOUN = re.compile(
+    # after a short time or place phrase too: 从2月2日开始,平台每天…
+    r"^(?:[^，,。；;“”]{1,12}[，,]\s*)?(?:调整后的)?(平台|指挥部|园区|专班)(?=[0-9]|自|每|将|已|还|也|共|累计|先后|相继|第一时间|迅速|及时|积极|通过|对|针对|立即)"
+)
+
+
+def definite_noun(analysis: str) -> str:
+    """The body a sentence opens with by its kind alone (平台每天…, 指挥部1、2、3号通告…): it reads only
+    after a summary sentence that names it (…价格监测平台…); '' if it opens otherwise."""
+    found = _DEFINITE_NOUN.match(analysis.strip())
+    return found.group(1) if found else ""
+
+
+# What names the body a definite noun points at: a 高新区 or 开发区 is the 园区 a report goes on about.
+_PARK_NAMES = re.compile(r"园区|高新区|开发区|工业园|产业园|新区")
+
+
+def names(analysis: str, noun: str) -> bool:
+    """Whether a sentence names the body ``noun`` (from :func:`definite_noun`) points at."""
+    return bool(_PARK_NAMES.search(analysis)) if noun == "园区" else noun in analysis
+
 
 _NOTICE_TITLE = re.compile(r"(通知|通告|公告|意见|办法|措施|方案|决定|指南|指引|倡议书|实施细则|规定|的函|告知书|公开信)[)）]?\s*$")
 
@@ -134,6 +161,20 @@ def signature_block(lines: list[str]) -> tuple[list[list[int]], int] | None:
 _TITLE_PURPOSE = re.compile(r"关于(.{4,30}?)的(?:紧急)?(?:通知|通告|公告|意见|实施意见|决定|函)\s*$")
 # A purpose that names a document rather than an action reads badly after 发文: …若干措施, 印发…方案.
 _NOT_AN_ACTION = re.compile(r"^(?:印发|转发|发布)|(?:措施|办法|方案|政策|意见|规定|细则|指南|指引|事项|名单|公告|通知)$")
+
+
+# A title that starts with who issued it: 北京市住房和城乡建设委员会关于…的通知.
+_TITLE_ISSUER = re.compile(r"^\s*([\u4e00-\u9fff（）()]{2,24}?)关于")
+
+
+def title_issuer(title: str) -> str:
+    """Who issued a notice, from the start of its title when that is clearly one organisation's name
+    (``北京市住房和城乡建设委员会``关于…的通知), or ''."""
+    found = _TITLE_ISSUER.match(title)
+    if found is None or not _TITLE_PURPOSE.search(title.strip()):
+        return ""
+    name = found.group(1)
+    return name if _ORGANISATION.match(name) and _PLACE_FIRST.match(name) else ""
 
 
 def title_purpose(title: str) -> str:
@@ -287,6 +328,31 @@ def is_title_line(analysis: str) -> bool:
     return not has_end_mark(analysis) and bool(_NOTICE_TITLE.search(analysis.strip()))
 
 
+# A lead-in sharing this much of its character bigrams with the sentence it leads into only repeats it.
+LEAD_IN_REPEAT = 0.7
+
+
+def lead_in_repeats(heading: str, content: str) -> bool:
+    """Whether a heading or label (规范疫情防控检查指导) says again what its sentence says
+    (各地要强化疫情防控检查指导并加强统筹。): printed before it, it reads as a stutter."""
+    own = bigrams(strip_label(heading))
+    return len(own) >= 2 and len(own & bigrams(content)) / len(own) >= LEAD_IN_REPEAT
+
+
+# A list number with a full-width point before a figure: 5．2020年7月1日开始… (the analysis form
+# spells it 5.2020, which reads as a decimal, so the printed text tells).
+_WIDE_NUMBER = re.compile(r"^\s*[0-9０-９]{1,2}．")
+_NUMBER_IN_ANALYSIS = re.compile(r"^\s*[0-9]{1,2}\.")
+
+
+def strip_wide_number(printed: str, original: str, *, analysis: bool) -> str:
+    """``printed`` (text or analysis form) without a stray list number the original text opens with."""
+    if not _WIDE_NUMBER.match(original):
+        return printed
+    stripped = (_NUMBER_IN_ANALYSIS if analysis else _WIDE_NUMBER).sub("", printed, count=1)
+    return stripped if content_chars(stripped) >= 4 else printed
+
+
 def strip_label(analysis: str) -> str:
     """The sentence without its numbered or bulleted label."""
     return LABEL_PREFIX.sub("", analysis, count=1)
@@ -364,8 +430,34 @@ def refers_back(analysis: str) -> bool:
 
 
 def needs_name_before(analysis: str) -> bool:
-    """Opens with 该区/该县/本市: fine once a sentence before has named it."""
+    """Opens with 该区/该县/本市, 此次, 据介绍，, 平台每天…: fine once a sentence before has named it."""
     return bool(_NAMED_BEFORE.match(analysis.strip()))
+
+
+def is_data_line(analysis: str) -> bool:
+    """Mostly figures with little text (截至2月13日24时,共检查车辆57497辆、人员132587人): no summary opens with one."""
+    line = analysis.strip()
+    digits = len(_DIGIT.findall(line))
+    return digits >= 8 and digits >= 0.4 * content_chars(line)
+
+
+# A speaker's label before an interview answer: 【张流波】…, 黄汝焜：… (a 2-3 character name; a
+# place or body before a colon, 黑龙江：…, 市卫健委：…, is a heading's or a source's, not a speaker's).
+_SPEAKER = re.compile(r"^\s*(?:【[\u4e00-\u9fff]{2,3}】|(?![\u4e00-\u9fff]{0,2}(?:省|市|区|县|江|州|局|委|部|办|会|院|社|网|报|台|者|人|时|站|场|所|村|镇|街|路|乡|厂|店|园|校|港|附件|来源|问|答|题)|(?:目标|任务|措施|原则|时间|地点|对象|范围|标准|内容|要求|方式|条件|期限|材料|流程|主题|背景|做法|成效|举措|特点|亮点|问题|备注|例如|其中|结果|提示|注意)[:：])[\u4e00-\u9fff]{2,3}[:：])\s*")
+
+
+def has_speaker_label(analysis: str) -> bool:
+    """Opens with a speaker's label that :func:`strip_speaker` would strip (【张流波】…)."""
+    return strip_speaker(analysis) is not analysis
+
+
+def strip_speaker(text: str) -> str:
+    """An interview answer without its speaker label (``【张流波】消毒剂…`` -> ``消毒剂…``); unchanged if none
+    or if too little would be left."""
+    found = _SPEAKER.match(text)
+    if found is None or content_chars(text[found.end() :]) < 15:
+        return text
+    return text[found.end() :]
 
 
 def document_kind(title: str, analysis_lines: list[str]) -> str:
@@ -424,6 +516,7 @@ _TRANSMITTING_CLAUSE = re.compile(r"(?:[,，]\s*经[^，,。；;]{1,20}(?:同意
 def compact(text: str) -> str:
     """A sentence without the asides a summary reader does without (both scripts, either width)."""
     shorter = _ASIDE.sub("", text) if ("(" in text or "（" in text) else text
+    shorter = strip_speaker(shorter)
     if shorter.rstrip().endswith((":", "：")):
         without_clause = _ANNOUNCING_CLAUSE.sub("。", shorter)
         if content_chars(without_clause) >= 15:
