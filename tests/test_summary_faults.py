@@ -381,7 +381,7 @@ def test_a_preamble_keeps_its_purpose_and_loses_the_clauses_that_would_dangle():
 
 
 # The third panel's fault kinds, each pinned with a real line (seeds and corpus documents no panel used).
-def test_openers_naming_what_the_summary_left_out_on_real_lines():
+def test_openers_naming_what_the_summary_left_out_on_real_lines(seed_texts):
     # a body named by its kind alone (seed 003), a source with no one named (xwlb/00669), 此次
     assert parts.definite_noun("指挥部1、2、3号通告相继出炉,从“暂停营业场所”到“减少人员往来”再到“小区实行半封闭管理”。") == "指挥部"
     assert parts.definite_noun("园区自成立以来,就以钉钉办公软体为载体,启动“线上+线下”办公模式。") == "园区"
@@ -393,17 +393,16 @@ def test_openers_naming_what_the_summary_left_out_on_real_lines():
     assert parts.needs_name_before("此次抽组的医疗力量来自全军不同的医疗单位，其中，联勤保障部队所属医院抽组950人。")  # xwlb/00071
     assert not parts.needs_name_before("此外，还要加强宣传。")
     # the checker counts them first, or with nothing naming the body before
-    seed = (Path(toolkit.__file__).resolve().parents[1] / "seeds").glob("003_*.txt")
-    text = next(seed).read_text(encoding="utf-8")
+    text = seed_texts["003"]
     line = "指揮部1、2、3號通告相繼出爐,從“暫停營業場所”到“減少人員往來”再到“小區實行半封閉管理”,防控工作隨著疫情形勢發展,緊張有序。"
     assert _faults("一場突如其來的疫情,讓2020年的春節變得與眾不同、終身難忘。\n" + line, text)["dangling_opener"] == 1
 
 
-def test_summaries_open_with_no_data_line_and_no_speaker_label():
+def test_summaries_open_with_no_data_line_and_no_speaker_label(seed_texts):
     line = "截至2月13日24时,共检查车辆57497辆、人员132587人,做到心中有数。"  # seed 001
     assert parts.is_data_line(line) and parts.is_data_line("现有疑似病例21675例，当日新增3536例。")  # xwlb/00172
     assert not parts.is_data_line("开通7×24小时客户报案热线95518和医疗救援热线4008989595，为客户提供理赔咨询、出险报案和医疗救援服务。")
-    seed = next((Path(toolkit.__file__).resolve().parents[1] / "seeds").glob("001_*.txt")).read_text(encoding="utf-8")
+    seed = seed_texts["001"]
     assert _faults("截至2月13日24時,共檢查車輛57497輛、人員132587人,做到心中有數。", seed)["figure_opener"] == 1
     for max_chars in (200, 300, 500):
         first = toolkit.summarise(seed, max_chars=max_chars).text().splitlines()[0]
