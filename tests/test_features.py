@@ -129,6 +129,20 @@ def test_tagging_a_file_imports_no_scikit_learn_and_no_scipy_package(seed_paths)
     assert done.stdout.strip() == "['scipy.sparse._sparsetools']"
 
 
+def test_the_batch_tagging_path_loads_no_summariser(seed_paths):
+    """`tag`'s workers read files through the text pipeline: the summariser's modules (its report-part
+    patterns, 0.02 s) are never imported for tagging."""
+    script = (
+        "import sys; from toolkit.batch.tagging import TagSettings, tag_file; "
+        f"result = tag_file({str(seed_paths['000'])!r}, TagSettings()); "
+        "assert result.error is None and result.paragraphs; "
+        "print(sorted(m for m in sys.modules if m.startswith(('toolkit.summarising', 'toolkit.api'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
 def test_the_sparse_product_is_scipys_to_the_bit_and_falls_back_to_it(monkeypatch):
     """Rows shaped like a tagging batch's (float32 values, int64 columns, 41 outputs): the compiled kernel
     loaded on its own gives exactly ``csr_matrix @ dense``; without it (another scipy layout) the public

@@ -96,11 +96,13 @@ def tag_file(path: str, settings: TagSettings) -> FileResult:
 
 def _read_for_tagging(path: str, settings: TagSettings):
     """The file's document, or the FileResult of its one-line error."""
-    from toolkit.api import read_document
+    # The text pipeline itself, not toolkit.api.read_document: the API module imports the
+    # summariser (its report-part patterns), 0.02 s of every worker's start that tagging never uses.
+    from toolkit.text.document import default_pipeline
 
     name = display_name(path)  # records and messages carry a name that always prints
     try:
-        return require_text(read_document(read_bytes(path), source=path, encoding=settings.encoding))
+        return require_text(default_pipeline().document(read_bytes(path), source=path, encoding=settings.encoding))
     except ReadError as error:
         return FileResult(name, error=str(error))
     except MemoryError:
