@@ -230,17 +230,18 @@ def strip_scrap_head(text: str) -> str:
 
 
 _OPEN_TAIL = re.compile(r"[（(][^（()）]{0,12}$")
-_TAIL_CHARS = 16
+# How far from a sentence's end an aside left open (…检查（央广网发) or a cut (…预计近。) is looked for.
+TAIL_CHARS = 16
 
 
 def strip_open_tail(text: str) -> str:
     """The sentence without an aside left open at its end, cut off by a line break
     (``…对企业开展走访和检查（央广网发`` -> ``…对企业开展走访和检查``)."""
     line = text.rstrip()
-    tail = _OPEN_TAIL.search(line[-_TAIL_CHARS:])  # on the tail only: a search anchored at the end scans every start
+    tail = _OPEN_TAIL.search(line[-TAIL_CHARS:])  # on the tail only: a search anchored at the end scans every start
     if tail is None:
         return text
-    stripped = line[: len(line) - _TAIL_CHARS + tail.start()] if len(line) > _TAIL_CHARS else line[: tail.start()]
+    stripped = line[: len(line) - TAIL_CHARS + tail.start()] if len(line) > TAIL_CHARS else line[: tail.start()]
     return stripped if content_chars(stripped) >= 15 else text
 
 
@@ -256,9 +257,9 @@ def is_cut(analysis: str) -> bool:
     """A sentence cut short by the cleaner or the splitter (``…预计近。``) or a lone figure (``7:22``)."""
     line = analysis.strip()
     return bool(
-        _CUT_END.search(line.rstrip(_CLOSERS)[-_TAIL_CHARS:])
+        _CUT_END.search(line.rstrip(_CLOSERS)[-TAIL_CHARS:])
         or _LONE_FIGURE.match(line)
-        or _OPEN_TAIL.search(line.rstrip("。.")[-_TAIL_CHARS:])
+        or _OPEN_TAIL.search(line.rstrip("。.")[-TAIL_CHARS:])
     )
 
 
@@ -507,10 +508,11 @@ _ASIDE = re.compile(
 # A preamble's closing clause: 为…，根据…，现将有关事项通知如下： keeps its purpose, loses the clause.
 # (…，经省政府同意，) goes with it: without its main clause it would dangle.  The same for a covering
 # note's clause: 为…，现将《…》印发给你们，请抓紧组织实施。 keeps its purpose.
+_APPROVAL_CLAUSE = r"(?:[,，]\s*经[^，,。；;]{1,20}(?:同意|批准))?"
 _ANNOUNCING_CLAUSE = re.compile(
-    r"(?:[,，]\s*经[^，,。；;]{1,20}(?:同意|批准))?[,，;；]\s*(?:现|特|兹)[将就把对][^，,。；;]{0,40}(?:如下|通知|通告|公告)[^，,。；;]{0,6}[:：]\s*$"
+    _APPROVAL_CLAUSE + r"[,，;；]\s*(?:现|特|兹)[将就把对][^，,。；;]{0,40}(?:如下|通知|通告|公告)[^，,。；;]{0,6}[:：]\s*$"
 )
-_TRANSMITTING_CLAUSE = re.compile(r"(?:[,，]\s*经[^，,。；;]{1,20}(?:同意|批准))?[,，]\s*(?:现将|现把|特将)[^。]{0,200}(?:印发|转发)给你们[^。]{0,40}。?$")
+_TRANSMITTING_CLAUSE = re.compile(_APPROVAL_CLAUSE + r"[,，]\s*(?:现将|现把|特将)[^。]{0,200}(?:印发|转发)给你们[^。]{0,40}。?$")
 
 
 def compact(text: str) -> str:
@@ -518,11 +520,11 @@ def compact(text: str) -> str:
     shorter = _ASIDE.sub("", text) if ("(" in text or "（" in text) else text
     shorter = strip_speaker(shorter)
     if shorter.rstrip().endswith((":", "：")):
-        without_clause = _ANNOUNCING_CLAUSE.sub("。", shorter)
-        if content_chars(without_clause) >= 15:
-            shorter = without_clause
-    elif "给你们" in shorter:
-        without_clause = _TRANSMITTING_CLAUSE.sub("。", shorter)
+        clause = _ANNOUNCING_CLAUSE
+    else:
+        clause = _TRANSMITTING_CLAUSE if "给你们" in shorter else None
+    if clause is not None:
+        without_clause = clause.sub("。", shorter)
         if content_chars(without_clause) >= 15:
             shorter = without_clause
     if shorter is text:

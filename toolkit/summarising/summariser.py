@@ -302,7 +302,7 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
                 continue
             # The tail of a byline cut off the line before (华小峰）为缓解…) is dropped.
             closer = parts.unmatched_closer(analysis)
-            if closer is not None or "(" in analysis[-_TAIL:] or "（" in analysis[-_TAIL:]:
+            if closer is not None or "(" in analysis[-parts.TAIL_CHARS :] or "（" in analysis[-parts.TAIL_CHARS :]:
                 analysis = parts.strip_open_tail(parts.strip_scrap_head(sentence.analysis))
                 text = parts.strip_open_tail(parts.strip_scrap_head(sentence.text))
                 if text is not sentence.text and analysis is not sentence.analysis:
@@ -389,9 +389,6 @@ def _looks_like_title(analysis: str) -> bool:
         return not _SENTENCE_END.search(line)
     return len(line) <= 50 and line.rstrip(parts._CLOSERS).endswith(("!", "！")) and line.count("。") == 0
 
-
-# How far from a sentence's end an aside left open is looked for (…检查（央广网发).
-_TAIL = 16
 
 # A unit goes on into the next sentence while it holds this many sentences or fewer.
 _MAX_JOINED = 4

@@ -29,9 +29,7 @@ def _kernel():
         try:
             spec = importlib.util.find_spec("scipy")
             folder = Path(spec.origin).parent / "sparse"
-            path = next(folder.glob("_sparsetools*" + importlib.machinery.EXTENSION_SUFFIXES[0]), None) or next(
-                p for suffix in importlib.machinery.EXTENSION_SUFFIXES for p in folder.glob("_sparsetools*" + suffix)
-            )
+            path = next(p for suffix in importlib.machinery.EXTENSION_SUFFIXES for p in folder.glob("_sparsetools*" + suffix))
             loader = importlib.machinery.ExtensionFileLoader(_MODULE, str(path))
             module = importlib.util.module_from_spec(importlib.util.spec_from_file_location(_MODULE, path, loader=loader))
         except Exception:  # noqa: BLE001 - any surprise in scipy's layout: use the public route

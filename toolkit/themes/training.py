@@ -67,7 +67,7 @@ class TrainingOptions:
     # NBSVM proper; its scores are only ranked, so single-label data only, with the naive Bayes blend).
     per_label_model: str = "logistic"
     primary_C: float | None = 20.0  # the softmax over each paragraph's primary theme (10 to 50 tie); None leaves it out
-    # Single-label data only: a multinomial naive Bayes with this smoothing, blended with the per-label
+    # Single-label data only: a multinomial naive Bayes with this smoothing, blended with the
     # per-label models into one linear score per label (see _blend_naive_bayes); None leaves it out.
     naive_bayes_alpha: float | None = None
     # Blend of each paragraph's probabilities with its neighbours' and its document's mean
