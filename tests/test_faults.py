@@ -540,6 +540,23 @@ def test_a_huge_report_goes_through_the_model_in_bounded_batches(tmp_path, seed_
     assert batched == whole
 
 
+def test_a_chunk_of_files_is_bounded_in_files_and_bytes(tmp_path, seed_texts):
+    """A worker's chunk holds many short reports (cheaper passes) but few long ones (bounded memory)."""
+    from toolkit.batch.tagging import CHUNK_BYTES, CHUNK_FILES, plan_chunks
+
+    short = [tmp_path / f"short{i:03}.txt" for i in range(CHUNK_FILES + 5)]
+    for path in short:
+        path.write_text(seed_texts["001"][:300], encoding="utf-8")
+    long = tmp_path / "long.txt"
+    long.write_text(seed_texts["001"] * (CHUNK_BYTES // len(seed_texts["001"].encode("utf-8")) + 1), encoding="utf-8")
+    files = [str(p) for p in short[:3]] + [str(long)] + [str(tmp_path / "missing.txt")] + [str(p) for p in short[3:]]
+    chunks = plan_chunks(files)
+    assert [path for chunk in chunks for path in chunk] == files  # nothing lost or reordered
+    assert chunks[0] == files[:3] and chunks[1] == [str(long)]  # a file over the bound is a chunk of its own
+    assert all(len(chunk) <= CHUNK_FILES for chunk in chunks) and len(chunks) == 4
+    assert all(sum(Path(p).stat().st_size for p in chunk if Path(p).exists()) <= CHUNK_BYTES for chunk in chunks if len(chunk) > 1)
+
+
 def test_model_writing_refuses_nan_and_unwritable_targets(tmp_path, tiny_model):
     from toolkit.modelfiles import ModelError, check_writable_target, write_model_folder
 

@@ -155,10 +155,16 @@ def _jsonl_lines(path: Path) -> int:
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
 def test_kill_9_then_resume_gives_the_uninterrupted_output(tmp_path):
-    """A real `tag` process killed with SIGKILL mid-batch, then the same command with --resume."""
+    """A real `tag` process killed with SIGKILL mid-batch, then the same command with --resume.
+
+    Three chunks' worth of files (``CHUNK_FILES`` each), so the kill falls after the first is journalled.
+    """
+    from toolkit.batch.tagging import CHUNK_FILES
+
+    count = 3 * CHUNK_FILES
     folder = tmp_path / "in"
     folder.mkdir()
-    for path in sorted(CORPUS.glob("*.txt"))[:40]:
+    for path in sorted(CORPUS.glob("*.txt"))[:count]:
         shutil.copy(path, folder / path.name)
     whole = tmp_path / "whole.jsonl"
     run_batch(sorted(str(p) for p in folder.glob("*.txt")), whole)
@@ -172,11 +178,11 @@ def test_kill_9_then_resume_gives_the_uninterrupted_output(tmp_path):
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     finished = _jsonl_lines(index)
-    assert 8 <= finished < 40 and not out.exists(), "killed too late to test anything"
+    assert 8 <= finished < count and not out.exists(), "killed too late to test anything"
     resumed = subprocess.run([*tag, folder, "-o", out, "--resume"], capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     assert out.read_bytes() == whole.read_bytes()
-    assert "40 files tagged" in resumed.stderr
+    assert f"{count} files tagged" in resumed.stderr
 
 
 class Terminal(io.StringIO):

@@ -155,14 +155,39 @@ def _batches(parts: list[tuple[int, Document]]) -> Iterator[list[tuple[int, Docu
         yield batch
 
 
-CHUNK_FILES = 16  # files a worker reads and tags at a time (a task of the local workers)
+# A task of the local workers: consecutive files, at most CHUNK_FILES of them and (past the first)
+# CHUNK_BYTES on disk.  Larger model passes are cheaper per character (the table lookups of a pass
+# walk the sorted tables together): 64 files of the corpus tagged 8% faster than 16, on one worker
+# and on two; the byte bound keeps a chunk of long reports from holding many megabytes at once.
+CHUNK_FILES = 64
+CHUNK_BYTES = 256 * 1024
 
 
-def tag_files(
-    files: Sequence[str], settings: TagSettings, *, jobs: int = 1, chunk_size: int = CHUNK_FILES, formatter: BodyFormatter | None = None
-) -> Iterator[FileResult]:
+def plan_chunks(files: Sequence[str], *, max_files: int = CHUNK_FILES, max_bytes: int = CHUNK_BYTES) -> list[list[str]]:
+    """The files in consecutive chunks of at most ``max_files`` files and about ``max_bytes`` bytes
+    (a file larger than that is a chunk of its own).  A file whose size cannot be read counts as
+    empty: its reader reports the problem."""
+    chunks: list[list[str]] = []
+    chunk: list[str] = []
+    size = 0
+    for path in files:
+        try:
+            file_size = os.stat(path).st_size if path != "-" else 0
+        except (OSError, ValueError):  # missing, unreadable, a name with a NUL byte
+            file_size = 0
+        if chunk and (len(chunk) >= max_files or size + file_size > max_bytes):
+            chunks.append(chunk)
+            chunk, size = [], 0
+        chunk.append(path)
+        size += file_size
+    if chunk:
+        chunks.append(chunk)
+    return chunks
+
+
+def tag_files(files: Sequence[str], settings: TagSettings, *, jobs: int = 1, formatter: BodyFormatter | None = None) -> Iterator[FileResult]:
     """Results in file order, as soon as each is ready (formatted by the workers with ``formatter``: see ``tag_chunk``)."""
-    chunks = [files[i : i + chunk_size] for i in range(0, len(files), chunk_size)]
+    chunks = plan_chunks(files)
     if jobs == 1 or len(files) <= 1:
         for chunk in chunks:
             yield from tag_chunk(chunk, settings, formatter)
