@@ -63,6 +63,27 @@ def test_selection_keeps_named_odd_files_and_reports_empty_folders(tmp_path, see
     assert selection.missing == [f"{tmp_path / 'gone.txt'}: no such file or folder"]
 
 
+def test_folders_are_listed_in_the_order_and_with_the_files_rglob_gives(tmp_path):
+    """The scandir walk of ``find_files`` against the pathlib route it replaced, on the awkward cases."""
+    import os
+    from pathlib import Path
+
+    from toolkit.batch.tagging import find_files
+
+    tree = tmp_path / "in"
+    for name in ["a/x.txt", "a-b.txt", "a/b/c.txt", "a.b/y.txt", ".hidden.txt", "Upper.TXT", "z/é.txt", "z/note.md", "dir.txt/inner.txt"]:
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_text("疫情防控。", encoding="utf-8")
+    os.symlink("loop.txt", tree / "loop.txt")  # a symlink loop: taken, so its reader names the problem
+    os.mkfifo(tree / "fifo.txt")
+    os.symlink(tree / "a", tree / "linked")  # a link to a folder: not descended, as rglob does
+    for pattern in ["*.txt", "*", "?.txt", "[a-z]*.txt", "*/*.txt"]:
+        expected = [str(p) for p in sorted(Path(tree).rglob(pattern)) if not p.is_dir()]
+        found, missing = find_files([str(tree)], pattern)
+        assert found == expected and not missing, pattern
+    assert str(tree / "loop.txt") in find_files([str(tree)])[0] and str(tree / "linked" / "x.txt") not in find_files([str(tree)])[0]
+
+
 def test_model_folders_take_the_umask(tmp_path):
     """Staged private nowhere: the folder and its files get the modes a plain mkdir/open would."""
     import os

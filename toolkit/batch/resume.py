@@ -62,7 +62,11 @@ def journal_folder(target: str | Path) -> Path:
 
 def run_fingerprint(files: Sequence[str], **options) -> dict:
     """What makes two runs the same run: the file list (as a digest) and every option that shapes output."""
-    digest = hashlib.sha256("\n".join(files).encode("utf-8", "surrogateescape")).hexdigest()
+    hasher = hashlib.sha256()  # fed a few thousand names at a time: a million names joined would be 100 MB
+    for first in range(0, len(files), 4096):
+        piece = "\n".join(files[first : first + 4096])
+        hasher.update((b"\n" if first else b"") + piece.encode("utf-8", "surrogateescape"))
+    digest = hasher.hexdigest()
     return {"version": JOURNAL_VERSION, "files": len(files), "files_sha256": digest, **options}
 
 
@@ -88,7 +92,10 @@ class ResumeJournal:
         self.folder = journal_folder(target)
         self.fingerprint = fingerprint
         self.sync_seconds = sync_seconds
+        # The files an earlier, interrupted run finished (read by ``open(resume=True)``).  Files
+        # finished by this run are not kept: a million-file batch would hold a million entries.
         self.finished: list[FinishedFile] = []
+        self._end = 0  # where the output of the last finished file ends in ``partial``
         self._partial: IO[bytes] | None = None
         self._index: IO[bytes] | None = None
         self._last_sync = 0.0
@@ -164,6 +171,7 @@ class ResumeJournal:
         if len(good) > self.fingerprint["files"]:
             raise JournalError(f"{self.folder}: more files finished than the run has; use --force to start over")
         self.finished = good
+        self._end = good[-1].end if good else 0
 
     def check_prefix(self, files: Sequence[str]) -> None:
         """The finished files must be where they were in the file list (the fingerprint already says so)."""
@@ -180,11 +188,10 @@ class ResumeJournal:
         assert self._partial is not None and self._index is not None, "open the journal first"
         self._partial.write(output)
         self._partial.flush()
-        end = (self.finished[-1].end if self.finished else 0) + len(output)
-        entry = FinishedFile(result.file, result.error, result.paragraph_count, result.chars, end, zlib.crc32(output))
+        self._end += len(output)
+        entry = FinishedFile(result.file, result.error, result.paragraph_count, result.chars, self._end, zlib.crc32(output))
         self._index.write(json.dumps(entry.__dict__, ensure_ascii=False).encode("utf-8") + b"\n")
         self._index.flush()
-        self.finished.append(entry)
         if time.monotonic() - self._last_sync >= self.sync_seconds:
             self.sync()
 
