@@ -121,13 +121,30 @@ def weighted_counts(counts: Counter, idf: IdfTable) -> dict[str, float]:
 
 
 def sparse_tfidf_rows(token_lists: Sequence[Sequence[str]], idf: IdfTable, vocabulary: dict[str, int]) -> SparseRows:
-    """TF-IDF rows of many token lists; new terms are added to ``vocabulary``."""
-    indptr = [0]
-    terms: list[int] = []
-    values: list[float] = []
-    for tokens in token_lists:
-        for term, weight in weighted_counts(Counter(tokens), idf).items():
-            terms.append(vocabulary.setdefault(term, len(vocabulary)))
-            values.append(weight)
-        indptr.append(len(terms))
-    return SparseRows(np.array(indptr, dtype=np.int64), np.array(terms, dtype=np.int64), np.array(values, dtype=float))
+    """TF-IDF rows of many token lists; new terms are added to ``vocabulary``.
+
+    Each row is ``weighted_counts`` of its tokens, value for value (the same float operations,
+    the norm summed with ``math.fsum``), terms in the order they first appear in the row; the
+    counting is done on arrays for all rows at once instead of a Counter and dicts per row.
+    """
+    n_rows = len(token_lists)
+    ids = [vocabulary.setdefault(token, len(vocabulary)) for tokens in token_lists for token in tokens]
+    if not ids:
+        return SparseRows(np.zeros(n_rows + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+    size = len(vocabulary)
+    rows = np.repeat(np.arange(n_rows, dtype=np.int64), [len(tokens) for tokens in token_lists])
+    keys, first, counts = np.unique(rows * size + np.array(ids, dtype=np.int64), return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")  # row by row, each term where it first appears
+    keys, counts = keys[order], counts[order]
+    rows, terms = np.divmod(keys, size)
+    known, unseen, log = idf.idf.get, idf.unseen_idf, math.log
+    term_idf = np.array([known(term, unseen) for term in vocabulary])
+    sublinear = np.array([1.0, 1.0] + [1.0 + log(count) for count in range(2, int(counts.max()) + 1)])
+    weights = sublinear[counts] * term_idf[terms]
+    per_row = np.bincount(rows, minlength=n_rows)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(per_row, out=indptr[1:])
+    squares = (weights * weights).tolist()
+    bounds = indptr.tolist()
+    scale = np.array([1.0 / math.sqrt(math.fsum(squares[bounds[r] : bounds[r + 1]])) if per_row[r] else 0.0 for r in range(n_rows)])
+    return SparseRows(indptr, terms, weights * scale[rows])
