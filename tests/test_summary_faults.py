@@ -458,3 +458,15 @@ def test_checker_counts_a_heading_lead_in_that_repeats_its_sentence():
     text = _corpus("ncp_policies/00061.txt")
     assert _faults("规范疫情防控检查指导：各地要强化疫情防控检查指导并加强统筹。", text)["near_duplicate"] == 1
     assert _faults("各地要强化疫情防控检查指导并加强统筹。", text)["near_duplicate"] == 0
+
+
+@needs_corpus
+@pytest.mark.parametrize("budget", [200, 300])
+def test_a_dateline_does_not_hide_a_repeated_opening(budget):
+    """xwlb/00953 opens 央视网消息（新闻联播）：我们再来认识…心内科副主任余锂镭。 and a later sentence says
+    the same (在…东院区，心内科副主任余锂镭正在…): compared with the dateline the two looked different
+    enough; compared as printed they repeat each other, and the summary keeps one."""
+    text = _corpus("xwlb/00953.txt")
+    summary = toolkit.summarise(text, max_chars=budget, simplified=True)
+    assert "我们再来认识武汉大学人民医院东院区心内科副主任余锂镭。" in summary.text()
+    assert _faults(summary.text(), text)["near_duplicate"] == 0

@@ -536,7 +536,8 @@ class Summariser:
             open_[best] = False
             if units[best].first.index in chosen_sentences:
                 continue  # the same unit with or without its heading is already in
-            own = [parts.bigrams(piece) for piece in split_sentences(units[best].analysis)]
+            # As printed: a dateline (央视网消息(新闻联播):) hid that two openings repeat each other.
+            own = [parts.bigrams(piece) for piece in split_sentences(parts.strip_dateline(units[best].analysis))]
             if _repeats(own, chosen_bigrams):
                 continue  # one of its sentences says what a chosen one (or another of its own) says
             chosen.append(best)
