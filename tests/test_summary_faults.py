@@ -380,6 +380,21 @@ def test_a_preamble_keeps_its_purpose_and_loses_the_clauses_that_would_dangle():
     ) == "为做好疫情防控期间养老机构入住老年人就医工作。"
 
 
+# The fourth panel's notes (documents no later panel shows): an example pointing back, a document
+# named by its kind alone.
+def test_examples_and_documents_named_before_on_real_lines():
+    assert parts.refers_back("比如用沸水煮，5-10分钟就可以把它杀灭。")  # ncp_policies/00292
+    assert parts.definite_noun("根据说明，草案共7编、1260条，各编依次为总则、物权、合同、人格权、婚姻家庭、继承、侵权责任，以及附则。") == "说明"  # xwlb/01284
+    assert parts.definite_noun("说明指出，编纂民法典是一项重大政治任务。") == "说明"
+    assert parts.names("受全国人大常委会委托，全国人大常委会副委员长王晨作关于民法典草案的说明。", "说明")
+    assert parts.definite_noun("报告显示，一季度全省规上工业增加值下降。") == "报告"
+    assert parts.names("世界贸易组织20日发布最新一期《货物贸易晴雨表》。", "报告")  # xwlb/01975 names its 报告 by title
+    assert parts.definite_noun("说明书要放在显眼位置。") == "" and parts.definite_noun("报告期内公司营收增长。") == ""
+    assert not parts.needs_name_before("根据说明，草案共7编。")  # no longer any sentence: the one naming the 说明
+    assert parts.is_slogan("“油气不停供”“服务不打烊”“质量不降低”“价格不上涨”“承诺欠费不停电、不停气、不停机”……")  # ncp_policies/00259
+    assert not parts.is_slogan("“油气不停供”“服务不打烊”，中央企业全力保障能源供应。")
+
+
 # The third panel's fault kinds, each pinned with a real line (seeds and corpus documents no panel used).
 def test_openers_naming_what_the_summary_left_out_on_real_lines(seed_texts):
     # a body named by its kind alone (seed 003), a source with no one named (xwlb/00669), 此次

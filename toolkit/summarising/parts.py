@@ -73,6 +73,8 @@ _ATTRIBUTION = re.compile(
 # Openers that refer back to the sentence before: they need it in the summary.
 _BACK_REFERENCE = re.compile(
     r"^(对此|为此|据此|因此|所以|由此|另一方面|与此同时|但是|但|然而|不过|其中|并(?!非|购|网|列)|这些|这一|这个|这种|这是|这样|这里|此举|上述|以上|前者|后者|他们|他|她|它|你们|我们"
+    # an example of what the sentence before said: 比如用沸水煮，5-10分钟就可以把它杀灭。
+    r"|比如|例如|譬如|比方说"
     # a demand or a wish with no one making it: 要求各航空公司… 希望你们…
     r"|要求|希望"
     # what the sentence before named: 带着这些问题， 针对这一情况， 像这样的危重患者
@@ -80,16 +82,19 @@ _BACK_REFERENCE = re.compile(
     r"|[对在从按据][照]?(?:上述|以上|这些|此类)|在此基础上)"
 )
 # Openers that need only the thing named somewhere before: 该区, 该县, 该公司; 此次/此项 (this time,
-# this measure); a source with no one named (据介绍，根据说明，); a body named by its kind alone, the
+# this measure); a source with no one named (据介绍，; 根据说明， is a definite noun below); a body named by its kind alone, the
 # way a report goes on about one it named before (平台每天…, 指挥部1、2、3号通告…, 园区自成立以来…,
 # 调整后的…; see also definite_noun): the panel's readers marked these down as pointing at something the summary left out.
 _NAMED_BEFORE = re.compile(
-    r"^(?:(该|本)[\u4e00-\u9fff]{1,3}[^\u4e00-\u9fff]?|此(?:次|项|类|轮|批)|(?:据|根据)(?:介绍|说明)[,，]"
+    r"^(?:(该|本)[\u4e00-\u9fff]{1,3}[^\u4e00-\u9fff]?|此(?:次|项|类|轮|批)|(?:据|根据)介绍[,，]"
     r"|调整后的)"
 )
 _DEFINITE_NOUN = re.compile(
     # after a short time or place phrase too: 从2月2日开始,平台每天…
     r"^(?:[^，,。；;“”]{1,12}[，,]\s*)?(?:调整后的)?(平台|指挥部|园区|专班)(?=[0-9]|自|每|将|已|还|也|共|累计|先后|相继|第一时间|迅速|及时|积极|通过|对|针对|立即)"
+    # a document the report named before (…王晨作关于民法典草案的说明。): 根据说明，草案共7编…, 说明指出…
+    r"|^(?:据|根据)(说明|报告)(?=[,，])"
+    r"|^(说明|报告|草案)(?=指出|介绍|提出|强调|明确|显示|共[0-9一二三四五六七八九十])"
 )
 
 
@@ -97,7 +102,7 @@ def definite_noun(analysis: str) -> str:
     """The body a sentence opens with by its kind alone (平台每天…, 指挥部1、2、3号通告…): it reads only
     after a summary sentence that names it (…价格监测平台…); '' if it opens otherwise."""
     found = _DEFINITE_NOUN.match(analysis.strip())
-    return found.group(1) if found else ""
+    return next(noun for noun in found.groups() if noun) if found else ""
 
 
 # What names the body a definite noun points at: a 高新区 or 开发区 is the 园区 a report goes on about.
@@ -105,8 +110,11 @@ _PARK_NAMES = re.compile(r"园区|高新区|开发区|工业园|产业园|新区
 
 
 def names(analysis: str, noun: str) -> bool:
-    """Whether a sentence names the body ``noun`` (from :func:`definite_noun`) points at."""
-    return bool(_PARK_NAMES.search(analysis)) if noun == "园区" else noun in analysis
+    """Whether a sentence names the body ``noun`` (from :func:`definite_noun`) points at (a 报告 may be
+    named by its title: 世界贸易组织20日发布最新一期《货物贸易晴雨表》。)."""
+    if noun == "园区":
+        return bool(_PARK_NAMES.search(analysis))
+    return noun in analysis or (noun in ("报告", "说明", "草案") and "《" in analysis)
 
 
 _NOTICE_TITLE = re.compile(r"(通知|通告|公告|意见|办法|措施|方案|决定|指南|指引|倡议书|实施细则|规定|的函|告知书|公开信)[)）]?\s*$")
@@ -263,10 +271,16 @@ def is_cut(analysis: str) -> bool:
     )
 
 
+_QUOTED_PHRASE = re.compile(r"[“\"「『][^“”\"「」『』]{1,20}[”\"」』]")
+
+
 def is_slogan(analysis: str) -> bool:
-    """A short exclamation with nothing concrete: 全是干货！ 收到！"""
+    """A short exclamation with nothing concrete (全是干货！ 收到！), or a string of quoted catchwords
+    and nothing else (“油气不停供”“服务不打烊”“质量不降低”……)."""
     line = analysis.strip().rstrip(_CLOSERS)
-    return line.endswith(("!", "！")) and content_chars(line) <= 8
+    if line.endswith(("!", "！")) and content_chars(line) <= 8:
+        return True
+    return len(_QUOTED_PHRASE.findall(line)) >= 2 and content_chars(_QUOTED_PHRASE.sub("", line)) <= 2
 
 
 _TABLE_CELL = re.compile(r"^《[^》]+》$|→|第\s*[0-9一二三四五六七八九十]+\s*号|公告\s*[(（]")
