@@ -2,10 +2,11 @@
 
     python bench/panel_build.py --out /work/panel            # 15 + 8 + 8 documents, 300 characters
     python bench/panel_build.py --out DIR --news 10 --notices 10 --chars 300 --seed 2020
+    python bench/panel_build.py --out DIR --seed 2029 --sizes 1000 8000   # round 5: fresh notices ran short
 
 Documents are ones the summariser was never tuned on: the test half of
 domain_dev (odd positions) and corpus local-response reports and notices
-(1,500 to 6,000 characters) that are neither in domain_dev nor in
+(1,500 to 6,000 characters, or --sizes) that are neither in domain_dev nor in
 data/bench/summ_extra.jsonl nor shown to the readers of an earlier panel or
 pairwise check (data/bench/*/key), drawn with a fixed seed.  For each document the
 packet holds the article (as cleaned for every system) and three summaries of
@@ -49,7 +50,7 @@ needs), readable (whole, clear sentences that read as a text), not_repetitive
 and save it as ratings/<your name>.json."""
 
 
-def panel_documents(shared: Path, n_news: int, n_notices: int, seed: int) -> list[dict]:
+def panel_documents(shared: Path, n_news: int, n_notices: int, seed: int, sizes: tuple[int, int] = (1500, 6000)) -> list[dict]:
     """The test half of domain_dev, then corpus news reports and notices no tuning set holds."""
     dev = load_set("domain_dev", shared, None)
     documents = [{"id": row["id"], "source": "domain_dev test half", "text": row["text"]} for row in dev if row["split"] == "test"]
@@ -62,7 +63,7 @@ def panel_documents(shared: Path, n_news: int, n_notices: int, seed: int) -> lis
     pools: dict[str, list[dict]] = {parts.NEWS: [], parts.NOTICE: []}
     for row in manifest:
         name = f"corpus/{row['file']}"
-        if name in excluded or row["topic_hint"] != "local_response" or not 1500 <= row["chars"] <= 6000:
+        if name in excluded or row["topic_hint"] != "local_response" or not sizes[0] <= row["chars"] <= sizes[1]:
             continue
         text = (shared / "corpus" / row["file"]).read_text(encoding="utf-8")
         document = read_document(text)
@@ -127,6 +128,10 @@ def main() -> None:
     parser.add_argument("--notices", type=int, default=8)
     parser.add_argument("--chars", type=int, default=300)
     parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument(
+        "--sizes", type=int, nargs=2, default=(1500, 6000), metavar=("MIN", "MAX"),
+        help="corpus documents of this many characters (earlier panels used up most notices of 1,500 to 6,000)",
+    )
     args = parser.parse_args()
     if (args.out / "key").exists():
         sys.exit(f"panel_build: {args.out} already holds a panel; choose another --out")
@@ -137,7 +142,7 @@ def main() -> None:
         "lead": lambda text: lead_summary(text, args.chars),
         "lexrank": lambda text: lexrank_summary(lexrank, text, args.chars),
     }
-    documents = panel_documents(args.shared, args.news, args.notices, args.seed)
+    documents = panel_documents(args.shared, args.news, args.notices, args.seed, tuple(args.sizes))
     rng = random.Random(args.seed)
     for folder in ("packets", "ratings", "key"):
         (args.out / folder).mkdir(parents=True, exist_ok=True)
