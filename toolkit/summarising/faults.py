@@ -159,7 +159,8 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
         if i == 0 and parts.is_data_line(sentence):
             found["figure_opener"] += 1
         # A section heading's lead-in (强检查、严防控：…) is not part of what the sentence says.
-        own = parts.bigrams(sentence.split("：", 1)[-1].split(":", 1)[-1] if here is not None and _key(sentence) not in article.position else sentence)
+        body = sentence[len(lead_in) + 1 :] if lead_in else sentence
+        own = parts.bigrams(body)
         follows = here is not None and before is not None and before == article.previous_sentence(here)
         if (
             (parts.unmatched_closer(sentence) is not None and not follows)
@@ -170,7 +171,7 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
         if parts.is_slogan(sentence) or (lead_in and parts.is_slogan(lead_in)):
             found["slogan"] += 1
         if (len(own) >= 5 and any(parts.overlap(own, other) >= parts.NEAR_DUPLICATE for other in seen_bigrams)) or (
-            lead_in and "发文" not in lead_in and parts.lead_in_repeats(lead_in, sentence[len(lead_in) + 1 :])
+            lead_in and "发文" not in lead_in and parts.lead_in_repeats(lead_in, body)
         ):  # …or a heading lead-in saying what its sentence says (规范疫情防控检查指导：各地要强化疫情防控检查指导…)
             found["near_duplicate"] += 1
         seen_bigrams.append(own)
