@@ -138,6 +138,32 @@ def test_tag_batch_of_bad_inputs_loses_no_good_file(outcomes, good, tiny_model, 
     assert outcome.good_intact
 
 
+def test_tag_a_folder_tree_1200_levels_deep(outcomes, good, tiny_model, tmp_path):
+    """Folders nested deeper than Python's recursion limit: the file at the bottom is found and
+    tagged (rglob raised RecursionError); a --glob over several levels, which still walks with
+    pathlib, gets a one-line error instead of a traceback."""
+    tree = tmp_path / "deep"
+    tree.mkdir()
+    start = os.getcwd()
+    try:
+        os.chdir(tree)
+        for _ in range(1200):  # relative steps: the full path (2,400 characters) stays under PATH_MAX
+            os.mkdir("a")
+            os.chdir("a")
+        shutil.copyfile(good[0], "report.txt")
+    finally:
+        os.chdir(start)
+    out = tmp_path / "deep.jsonl"
+    found = expect(outcomes, run_case("tag: a folder tree 1,200 levels deep", ["tag", tree, "--model", tiny_model, "-o", out]), 0)
+    assert found.exit_code == 0 and jsonl_files(out.read_text(encoding="utf-8"))
+    expect(
+        outcomes,
+        run_case("tag: --glob '**/*.txt' on a tree 1,200 levels deep", ["tag", tree, "--glob", "**/*.txt", "--model", tiny_model]),
+        1,
+        "folders nested too deeply",
+    )
+
+
 def test_summarise_undecodable_name(outcomes, good):
     bad = os.fsencode(good[0].parent) + b"/bad\xff\xfename.txt"
     shutil.copyfile(good[0], bad)

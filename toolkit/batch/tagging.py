@@ -63,7 +63,11 @@ def find_files(paths: Sequence[str], pattern: str = "*.txt") -> tuple[list[str],
     for name in paths:
         path = Path(name)
         if name != "-" and path.is_dir():
-            found.extend(_files_under(path, pattern))
+            try:
+                found.extend(_files_under(path, pattern))
+            except RecursionError:  # pathlib's walk for a pattern over several levels, on a very deep tree
+                message = f"{display_name(name)}: folders nested too deeply to search with --glob {pattern!r}; use a pattern without '/' or '**'"
+                missing.append(FileResult(display_name(name), error=message))
         elif name == "-" or os.path.lexists(name):
             found.append(name)
         else:
@@ -87,21 +91,26 @@ def _files_under(folder: Path, pattern: str) -> list[str]:
 
     matches = re.compile(fnmatch.translate(pattern)).match
     found: list[str] = []
-
-    def walk(directory: str) -> None:
-        try:
-            with os.scandir(directory) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
-        except OSError:  # unreadable or vanished meanwhile: rglob skips it too
-            return
-        for entry in entries:
-            if _is_folder(entry, follow_symlinks=False):
-                walk(entry.path)
-            elif matches(entry.name) and not _is_folder(entry, follow_symlinks=True):
-                found.append(entry.path)
-
-    walk(str(folder))
+    # Depth first with a stack of listings, not recursion: a tree 1,200 folders deep is a folder
+    # tree too (rglob raised RecursionError on it).
+    listings = [iter(_sorted_entries(str(folder)))]
+    while listings:
+        entry = next(listings[-1], None)
+        if entry is None:
+            listings.pop()
+        elif _is_folder(entry, follow_symlinks=False):
+            listings.append(iter(_sorted_entries(entry.path)))
+        elif matches(entry.name) and not _is_folder(entry, follow_symlinks=True):
+            found.append(entry.path)
     return found
+
+
+def _sorted_entries(directory: str) -> list[os.DirEntry]:
+    try:
+        with os.scandir(directory) as listing:
+            return sorted(listing, key=lambda entry: entry.name)
+    except OSError:  # unreadable or vanished meanwhile: rglob skips it too
+        return []
 
 
 def _is_folder(entry: os.DirEntry, *, follow_symlinks: bool) -> bool:
