@@ -73,8 +73,8 @@ def main() -> None:
 
     shipped = default_summariser()
     versions = {"a": shipped, "b": replace(shipped, weights=weights_with(args.b))}
-    pool = [d for d in panel_documents(args.shared, 10**6, 10**6, args.seed, tuple(args.sizes)) if d["source"].startswith("corpus")]
-    pool = [d for d in pool if d["id"] not in set(args.exclude) and (args.kind == "both" or d["source"] == f"corpus {args.kind}")]
+    pool = panel_documents(args.shared, 10**6, 10**6, args.seed, tuple(args.sizes), exclude=set(args.exclude))
+    pool = [d for d in pool if d["source"].startswith("corpus") and (args.kind == "both" or d["source"] == f"corpus {args.kind}")]
     rng = random.Random(args.seed)
     rng.shuffle(pool)
     for folder in ("packets", "ratings", "key"):

@@ -50,12 +50,15 @@ needs), readable (whole, clear sentences that read as a text), not_repetitive
 and save it as ratings/<your name>.json."""
 
 
-def panel_documents(shared: Path, n_news: int, n_notices: int, seed: int, sizes: tuple[int, int] = (1500, 6000)) -> list[dict]:
+def panel_documents(
+    shared: Path, n_news: int, n_notices: int, seed: int, sizes: tuple[int, int] = (1500, 6000), *, exclude: set[str] = frozenset()
+) -> list[dict]:
     """The test half of domain_dev, then corpus news reports and notices no tuning set holds."""
     dev = load_set("domain_dev", shared, None)
     documents = [{"id": row["id"], "source": "domain_dev test half", "text": row["text"]} for row in dev if row["split"] == "test"]
     excluded = {row["file"] for row in dev}
     excluded |= {json.loads(line)["file"] for line in (ROOT / "data/bench/summ_extra.jsonl").open(encoding="utf-8")}
+    excluded |= set(exclude)
     # Corpus documents an earlier panel or pairwise check showed readers: their notes may have shaped the rules.
     for key in sorted((ROOT / "data" / "bench").glob("*/key/key.json")):
         excluded |= {entry["document"] for entry in json.loads(key.read_text(encoding="utf-8")).values()}
@@ -132,6 +135,7 @@ def main() -> None:
         "--sizes", type=int, nargs=2, default=(1500, 6000), metavar=("MIN", "MAX"),
         help="corpus documents of this many characters (earlier panels used up most notices of 1,500 to 6,000)",
     )
+    parser.add_argument("--exclude", nargs="*", default=[], help="corpus documents not to show (corpus/xwlb/00100.txt ...): ones read while working on the rules")
     args = parser.parse_args()
     if (args.out / "key").exists():
         sys.exit(f"panel_build: {args.out} already holds a panel; choose another --out")
@@ -142,7 +146,7 @@ def main() -> None:
         "lead": lambda text: lead_summary(text, args.chars),
         "lexrank": lambda text: lexrank_summary(lexrank, text, args.chars),
     }
-    documents = panel_documents(args.shared, args.news, args.notices, args.seed, tuple(args.sizes))
+    documents = panel_documents(args.shared, args.news, args.notices, args.seed, tuple(args.sizes), exclude=set(args.exclude))
     rng = random.Random(args.seed)
     for folder in ("packets", "ratings", "key"):
         (args.out / folder).mkdir(parents=True, exist_ok=True)
