@@ -154,14 +154,29 @@ def test_tag_a_folder_tree_1200_levels_deep(outcomes, good, tiny_model, tmp_path
     finally:
         os.chdir(start)
     out = tmp_path / "deep.jsonl"
-    found = expect(outcomes, run_case("tag: a folder tree 1,200 levels deep", ["tag", tree, "--model", tiny_model, "-o", out]), 0)
-    assert found.exit_code == 0 and jsonl_files(out.read_text(encoding="utf-8"))
-    expect(
-        outcomes,
-        run_case("tag: --glob '**/*.txt' on a tree 1,200 levels deep", ["tag", tree, "--glob", "**/*.txt", "--model", tiny_model]),
-        1,
-        "folders nested too deeply",
-    )
+    try:
+        found = expect(outcomes, run_case("tag: a folder tree 1,200 levels deep", ["tag", tree, "--model", tiny_model, "-o", out]), 0)
+        assert found.exit_code == 0 and jsonl_files(out.read_text(encoding="utf-8"))
+        expect(
+            outcomes,
+            run_case("tag: --glob '**/*.txt' on a tree 1,200 levels deep", ["tag", tree, "--glob", "**/*.txt", "--model", tiny_model]),
+            1,
+            "folders nested too deeply",
+        )
+    finally:
+        _remove_deep_tree(tree)  # shutil.rmtree (and so pytest's clean-up of old temporary folders) recurses
+
+
+def _remove_deep_tree(tree: Path) -> None:
+    """Remove a chain of folders named ``a`` (with files in them), deepest first, without recursion."""
+    levels = [tree]
+    while (levels[-1] / "a").is_dir():
+        levels.append(levels[-1] / "a")
+    for level in reversed(levels):
+        for entry in level.iterdir():
+            if not entry.is_dir():
+                entry.unlink()
+        level.rmdir()
 
 
 def test_summarise_undecodable_name(outcomes, good):
