@@ -80,8 +80,8 @@ def _files_under(folder: Path, pattern: str) -> list[str]:
 
     A walk of ``os.scandir`` with each folder's entries sorted by name is the same order as
     sorting the paths (pathlib compares them part by part), without a Path object per file
-    or a stat per file (the entry's type comes with it): a tenth of the time and memory of
-    rglob on 41,200 files.  Like rglob it does not descend into symbolic links to folders,
+    or a stat per file (the entry's type comes with it): 0.17 s against rglob's 0.47 s on
+    41,200 files.  Like rglob it does not descend into symbolic links to folders,
     matches names with ``fnmatch`` case-sensitively, and skips folders it may not list.
     """
     if os.sep in pattern or (os.altsep and os.altsep in pattern) or "**" in pattern:
