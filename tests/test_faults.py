@@ -187,6 +187,13 @@ def test_summarise_undecodable_name(outcomes, good):
     assert outcome.good_intact
 
 
+@pytest.mark.parametrize("command", ["tag", "summarise", "report"])
+@pytest.mark.parametrize("pattern, message", [("/abs/*.txt", "is an absolute path"), ("", "must not be empty")])
+def test_glob_patterns_pathlib_refuses_are_usage_errors(outcomes, good, command, pattern, message):
+    """An absolute or empty --glob made pathlib raise (NotImplementedError, ValueError): a traceback."""
+    expect(outcomes, run_case(f"{command} --glob {pattern!r}", [command, good[0].parent, "--glob", pattern]), 2, message)
+
+
 def test_summarise_dev_zero(outcomes):
     expect(outcomes, run_case("summarise /dev/zero", ["summarise", "/dev/zero"]), 1, "is a device")
 

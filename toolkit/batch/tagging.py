@@ -68,6 +68,8 @@ def find_files(paths: Sequence[str], pattern: str = "*.txt") -> tuple[list[str],
             except RecursionError:  # pathlib's walk for a pattern over several levels, on a very deep tree
                 message = f"{display_name(name)}: folders nested too deeply to search with --glob {pattern!r}; use a pattern without '/' or '**'"
                 missing.append(FileResult(display_name(name), error=message))
+            except (ValueError, NotImplementedError) as error:  # a pattern pathlib refuses (empty, absolute)
+                missing.append(FileResult(display_name(name), error=f"{display_name(name)}: cannot search with --glob {pattern!r} ({error})"))
         elif name == "-" or os.path.lexists(name):
             found.append(name)
         else:

@@ -49,6 +49,15 @@ def positive(ctx, param, value):
     return value
 
 
+def relative_pattern(ctx, param, value):
+    """``--glob``: a file-name pattern applied under each folder, so neither empty nor absolute."""
+    if not value:
+        raise click.BadParameter("must not be empty (e.g. '*.txt')")
+    if os.path.isabs(value):
+        raise click.BadParameter(f"{value!r} is an absolute path: give a pattern relative to each folder, such as '*.txt' or 'sub/*.txt'")
+    return value
+
+
 def ratio_in_unit_interval(ctx, param, value):
     if value is not None and not 0 < value <= 1:
         raise click.BadParameter("must be in (0, 1]")

@@ -19,6 +19,7 @@ from toolkit.cli.common import (
     refuse_existing_output,
     version_option,
     written_atomically,
+    relative_pattern,
 )
 
 EPILOG = """\b
@@ -36,7 +37,7 @@ Examples:
 @click.option("--metadata", type=click.Path(dir_okay=False), help="CSV or JSONL with a 'file' column: dates, sources, regions as facets.")
 @click.option("--from", "from_tags", type=click.Path(dir_okay=False), help="Reuse a finished `tag` JSONL instead of tagging again.")
 @click.option("--summaries", type=click.Path(dir_okay=False), help="Reuse a `summarise --json` JSONL instead of summarising again.")
-@click.option("--glob", "pattern", default="*.txt", show_default=True, help="Which files to take from folders (recursively).")
+@click.option("--glob", "pattern", default="*.txt", show_default=True, callback=relative_pattern, help="Which files to take from folders (recursively).")
 @click.option("-j", "--jobs", type=int, default=1, show_default=True, callback=positive, help="Worker processes for tagging.")
 @click.option("--model", type=click.Path(), help="Theme model folder (default: the shipped model).")
 @click.option("--trust-model", is_flag=True, help="Allow loading a pickle/joblib model (can run code: only for files you trust).")

@@ -27,6 +27,7 @@ from toolkit.cli.common import (
     text_encoding,
     version_option,
     written_atomically,
+    relative_pattern,
 )
 
 EPILOG = """\b
@@ -59,7 +60,7 @@ error; 3 theme model error (--by-theme); 130 interrupted; 141 output closed.
 @click.option("--trust-model", is_flag=True, help="Allow loading a pickle/joblib model (can run code: only for files you trust).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write JSON lines here (atomically) instead of printing.")
 @click.option("--force", is_flag=True, help="Replace --output if it exists.")
-@click.option("--glob", "pattern", default="*.txt", show_default=True, help="Which files to take from folders (recursively).")
+@click.option("--glob", "pattern", default="*.txt", show_default=True, callback=relative_pattern, help="Which files to take from folders (recursively).")
 @click.option("-j", "--jobs", type=int, default=1, show_default=True, callback=positive, help="Worker processes.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, loading or closing line (errors are still printed).")
 @version_option("summarise")

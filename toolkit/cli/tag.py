@@ -27,6 +27,7 @@ from toolkit.cli.common import (
     select_files,
     text_encoding,
     version_option,
+    relative_pattern,
 )
 
 EPILOG = """\b
@@ -62,7 +63,7 @@ error; 130 interrupted; 141 output closed (e.g. | head).
 @click.option("--bom", is_flag=True, help="Start CSV output with a UTF-8 byte order mark, so Excel reads the Chinese text.")
 @click.option("--per-document", is_flag=True, help="One record per file: paragraphs, each theme's share of them, main themes.")
 @click.option("--list-themes", is_flag=True, help="List the model's themes with their meaning and thresholds, and exit.")
-@click.option("--glob", "pattern", default="*.txt", show_default=True, help="Which files to take from folders (recursively).")
+@click.option("--glob", "pattern", default="*.txt", show_default=True, callback=relative_pattern, help="Which files to take from folders (recursively).")
 @click.option("--model", type=click.Path(), help="Theme model folder (default: the shipped model).")
 @click.option("--trust-model", is_flag=True, help="Allow loading a pickle/joblib model (can run code: only for files you trust).")
 @click.option("-j", "--jobs", type=int, default=1, show_default=True, callback=positive, help="Worker processes.")
