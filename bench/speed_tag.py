@@ -237,7 +237,7 @@ def main() -> None:
     fast = None if args.no_fasttext else fasttext_rates(paragraphs)
     seed = seed_seconds(tag)
 
-    one, one_cpu = runs[0]["rate"], runs[0]["cpu_rate"]
+    one_cpu = runs[0]["cpu_rate"]
     print(f"{runs[0]['files']:,} files, {runs[0]['paragraphs']:,} paragraphs, {runs[0]['chars']:,} characters\n")
     print("| what | characters/s (wall) | characters per CPU-second | tag -j 1 / this (CPU) | peak memory |")
     print("|---|---:|---:|---:|---:|")
