@@ -462,8 +462,11 @@ def test_stray_list_numbers_and_labels_repeating_their_sentence_are_dropped():
 
 @needs_corpus
 def test_corpus_summaries_print_no_stray_number_or_stuttering_heading():
-    summary = toolkit.summarise(_corpus("ncp_policies/00017.txt"), max_chars=300).text()
-    assert "5．2020" not in summary and "\n2020年7月1日开始" in summary
+    text = _corpus("ncp_policies/00017.txt")
+    assert all("5．2020" not in toolkit.summarise(text, max_chars=chars).text() for chars in (200, 300, 500))
+    # the unit 5．2020年7月1日开始… prints as 2020年7月1日开始…, whether or not a summary takes it
+    unit = next(u for u in report_units(read_document(text)) if "2020年7月1日开始" in u.text)
+    assert unit.printed(analysis=False).startswith("2020年7月1日开始")
     summary = toolkit.summarise(_corpus("ncp_policies/00061.txt"), max_chars=300).text()
     assert "规范疫情防控检查指导：" not in summary
 
@@ -485,3 +488,14 @@ def test_a_dateline_does_not_hide_a_repeated_opening(budget):
     summary = toolkit.summarise(text, max_chars=budget, simplified=True)
     assert "我们再来认识武汉大学人民医院东院区心内科副主任余锂镭。" in summary.text()
     assert _faults(summary.text(), text)["near_duplicate"] == 0
+
+
+@needs_corpus
+def test_a_label_leading_in_opens_where_the_label_stands():
+    """ncp_policies/00024: 3.上述捐赠款物专项用于…工作。 is a label printed as its sentence's lead-in; its 上述
+    points at item 2, the sentence before the label, not before the sentence it leads into."""
+    text = _corpus("ncp_policies/00024.txt")
+    item_2 = "基于疫情防控需要，建议以网上在线捐款为主要渠道，捐赠时请注明“用于疫情防控”。"
+    led_in = "上述捐赠款物专项用于新型冠状病毒感染的肺炎疫情防控工作：我们将本着公开、透明、科学、高效的原则，将所接收的款物全部用于疫情防控工作，并接受社会各界的监督。"
+    assert _faults(item_2 + "\n" + led_in, text)["dangling_opener"] == 0
+    assert _faults(led_in, text)["dangling_opener"] == 1  # with nothing before it, 上述 points at nothing

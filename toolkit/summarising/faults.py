@@ -150,7 +150,10 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
             found["caption"] += 1
         elif kind is not None and kind != "empty":
             found["boilerplate"] += 1
-        if parts.refers_back(sentence) and (here is None or before is None or before != article.previous_sentence(here)):
+        # A label that leads in (3.上述捐赠款物…：我们将…) opens where the label stands in the article.
+        opening = article.find(lead_in) if lead_in else None
+        anchor = opening if opening is not None else here
+        if parts.refers_back(sentence) and (anchor is None or before is None or before != article.previous_sentence(anchor)):
             found["dangling_opener"] += 1
         elif parts.needs_name_before(sentence) and i == 0:
             found["dangling_opener"] += 1
