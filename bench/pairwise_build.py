@@ -85,7 +85,8 @@ def main() -> None:
             break
         looked_at += 1
         article = read_document(doc["text"]).text()
-        summaries = {name: s.summarise(read_document(article), Length(max_chars=args.chars)).text() for name, s in versions.items()}
+        shown = read_document(article)  # what the reader sees, read once for both versions
+        summaries = {name: s.summarise(shown, Length(max_chars=args.chars)).text() for name, s in versions.items()}
         if summaries["a"] == summaries["b"]:
             continue
         packet_id = f"{len(key) + 1:02d}"

@@ -17,9 +17,9 @@ from toolkit.cli.common import (
     load_model_or_exit,
     positive,
     refuse_existing_output,
+    relative_pattern,
     version_option,
     written_atomically,
-    relative_pattern,
 )
 
 EPILOG = """\b

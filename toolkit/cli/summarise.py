@@ -22,12 +22,12 @@ from toolkit.cli.common import (
     printable,
     ratio_in_unit_interval,
     refuse_existing_output,
+    relative_pattern,
     report_selection,
     select_files,
     text_encoding,
     version_option,
     written_atomically,
-    relative_pattern,
 )
 
 EPILOG = """\b

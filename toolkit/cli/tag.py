@@ -23,11 +23,11 @@ from toolkit.cli.common import (
     load_model_or_exit,
     positive,
     refuse_existing_output,
+    relative_pattern,
     report_selection,
     select_files,
     text_encoding,
     version_option,
-    relative_pattern,
 )
 
 EPILOG = """\b

@@ -453,15 +453,12 @@ class Summariser:
         rows = sparse_tfidf_rows(
             [[w for s in _with_lead_in(u) for w in unit_words.get(s.index, ())] for u in units], self.idf, vocabulary
         )
-        doc_vector = np.zeros(len(vocabulary))
-        for term, column in vocabulary.items():
-            doc_vector[column] = doc_weights.get(term, 0.0)
+        doc_vector = _over_columns(doc_weights, vocabulary)
 
         scores = self._scores(units, rows, doc_vector, kind)
         if self.weights.title:
             title_words = [w for i in sorted(title_paragraphs(document)) for w in self.pipeline.words(document.paragraphs[i].analysis)]
-            title_weights = weighted_counts(Counter(title_words), self.idf)
-            title_vector = np.array([title_weights.get(term, 0.0) for term in vocabulary])
+            title_vector = _over_columns(weighted_counts(Counter(title_words), self.idf), vocabulary)
             scores = scores + self.weights.title * rows.row_sums(title_vector)
         total_weight = max(sum(doc_weights.values()), 1e-12)
         # A notice says who issued it and when in its sign-off: the summary opens with it
@@ -565,6 +562,11 @@ class Summariser:
             alone = [i for i in range(len(units)) if not (units[i].refers_back or units[i].needs_name or units[i].names)]
             chosen.append(max(alone or range(len(units)), key=lambda i: scores[i]))
         return chosen
+
+
+def _over_columns(weights: dict[str, float], vocabulary: dict[str, int]) -> np.ndarray:
+    """Term weights as a dense vector over the columns of ``vocabulary`` (its terms in column order); 0 for the rest."""
+    return np.array([weights.get(term, 0.0) for term in vocabulary], dtype=float)
 
 
 def _with_lead_in(unit: Unit) -> list[Sentence]:
