@@ -499,3 +499,22 @@ def test_a_label_leading_in_opens_where_the_label_stands():
     led_in = "上述捐赠款物专项用于新型冠状病毒感染的肺炎疫情防控工作：我们将本着公开、透明、科学、高效的原则，将所接收的款物全部用于疫情防控工作，并接受社会各界的监督。"
     assert _faults(item_2 + "\n" + led_in, text)["dangling_opener"] == 0
     assert _faults(led_in, text)["dangling_opener"] == 1  # with nothing before it, 上述 points at nothing
+
+
+@needs_corpus
+def test_a_numbered_list_cut_at_the_join_limit_never_ends_on_a_short_item():
+    """ncp_policies/00409 (a Xiamen table of tax procedures): 困难减免：1.纳税人提交书面申请；2.税务机关受理申请；
+    3.…报市政府；4.市政府核准；5.税务机关送达文书.  Joined up to the limit, the unit printed
+    …4.市政府核准。 as if the list were over, and the checker counted a bare label."""
+    text = _corpus("ncp_policies/00409.txt")
+    assert not any(u.text.rstrip().endswith("4.市政府核准；") for u in report_units(read_document(text)))
+    summary = toolkit.summarise(text, max_chars=500, simplified=True).text()
+    assert "市政府核准" not in summary
+    assert _faults(summary, text)["bare_label"] == 0
+    # the line the previous summariser printed, which the checker counts
+    old = (
+        "《中华人民共和国城镇土地使用税暂行条例》：厦税公告2018年第3号对于疫情期间减免租金的大型商务楼宇、商场、市场和产业园区等出租方,"
+        "当年缴纳房产税、城镇土地使用税确有困难且符合条件的,可申请困难减免房产税困难减免:1.纳税人提交书面申请;2.税务机关受理申请;"
+        "3.税务机关初步审核并报市政府;4.市政府核准。"
+    )
+    assert _faults(old, text)["bare_label"] == 1

@@ -35,6 +35,7 @@ reports, and checked on the other half: ``bench/tune_summ.py``,
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -361,8 +362,17 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
     return [
         u
         for u in units
-        if parts.content_chars(u.analysis) >= min_chars and not (len(u.sentences) > 1 and parts.is_boilerplate(u.analysis))
+        if parts.content_chars(u.analysis) >= min_chars
+        and not (len(u.sentences) > 1 and parts.is_boilerplate(u.analysis))
+        and not _list_cut_at_label(u)
     ]
+
+
+def _list_cut_at_label(unit: Unit) -> bool:
+    """A numbered list cut at the join limit on a short item (…；3.…报市政府；4.市政府核准； with 5. still
+    to come): printed, it would end ``4.市政府核准。`` as if the list were over, a bare label to a reader."""
+    last = unit.sentences[-1].analysis
+    return len(unit.sentences) >= _MAX_JOINED and last.rstrip().endswith((";", "；")) and parts.is_label(last)
 
 
 def _unnamed(noun: str, title: str) -> str:
@@ -471,7 +481,8 @@ class Summariser:
         reserved = len(issued[0]) + 1 if issued is not None else 0
         chosen = self._select(units, rows, doc_vector / total_weight, scores, length, reserved=reserved)
         sentences = _summary_sentences(units, chosen, scores, issued)
-        keywords = tuple(t for t, _ in sorted(doc_weights.items(), key=lambda kv: -kv[1]) if len(t) > 1)[: self.n_keywords]
+        # The heaviest terms of two characters or more, ties in order of first use (nlargest is a stable sort's head).
+        keywords = tuple(heapq.nlargest(self.n_keywords, [t for t in doc_weights if len(t) > 1], key=doc_weights.__getitem__))
         return Summary(sentences, keywords, document.source, simplified)
 
     def _scores(self, units: list[Unit], rows, doc_vector: np.ndarray, kind: str) -> np.ndarray:
