@@ -53,6 +53,15 @@ def test_control_and_zero_width_characters_are_dropped():
     assert remove_artifacts("防\u200b控\u0007工作\ufeff") == "防控 工作"
 
 
+def test_html_character_references_are_decoded_and_bare_ampersands_kept():
+    # ncp_policies/00102 (a Nanchang notice copied from a web page): the splitter took the ; of &gt; for a sentence end
+    line = "根据…交通工作组《关于转发&lt;江西省…运输车辆正常通行的紧急通知&gt;的通知》有关精神"
+    assert remove_artifacts(line) == "根据…交通工作组《关于转发<江西省…运输车辆正常通行的紧急通知>的通知》有关精神"
+    # ncp_policies/00299: quotes written as entities
+    assert remove_artifacts("作为&ldquo;不忘初心、牢记使命&rdquo;主题教育") == "作为“不忘初心、牢记使命”主题教育"
+    assert remove_artifacts("R&D投入与AT&T、&#x4E2D;&#22269;") == "R&D投入与AT&T、中国"
+
+
 def test_analysis_form_folds_width_and_script():
     to_simplified = ScriptConverter()
     assert analysis_form("聯防聯控，ＣＯＶＩＤ－１９", to_simplified) == "联防联控,COVID-19"

@@ -36,6 +36,9 @@ def _faults(summary_text: str, text: str):
         "经区政府研究同意，现将《海淀区关于落实北京市促防疫稳增长政策加大力度支持企业稳定发展的若干措施》印发给你们，请认真贯彻执行。",
         "现将《广东省进一步稳定和促进就业若干政策措施》印发给你们，请认真组织实施。",
         "（责任单位：市人力资源社会保障局、市财政局、市税务局）",  # responsibility note
+        "（责任部门：遂宁海关、市财政局、市卫生健康委）",  # ncp_policies/00277 (Suining)
+        "各县、区（开发区、新区）商务主管部门",  # an addressee on its own line, no colon (ncp_policies/00102)
+        "⠂⠼/span>联系电话：市商务局流通业发展处，83884222。",  # contact, the number after the office (00102)
         "联系人：市路政处李勇（联系电话13990220997）。",  # contact
         "特此通知。",
         "分享：",
@@ -518,3 +521,49 @@ def test_a_numbered_list_cut_at_the_join_limit_never_ends_on_a_short_item():
         "3.税务机关初步审核并报市政府;4.市政府核准。"
     )
     assert _faults(old, text)["bare_label"] == 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "各地各部门积极行动，全力做好疫情防控工作。",
+        "各级党组织和党员干部冲锋在前",
+        "联系电话畅通，确保第一时间响应群众诉求。",
+    ],
+)
+def test_content_near_the_new_form_rules_is_content(line):
+    assert not parts.is_boilerplate(line)
+
+
+def test_a_preamble_cut_to_its_basis_alone_is_no_sentence():
+    """ncp_policies/00224: 按照…《…通知》要求，现就…通知如下： lost its announcing clause and printed
+    按照国务院安委会办公室、应急管理部《关于做好当前安全防范工作的通知》要求。 (a reader: a fragment)."""
+    line = "按照国务院安委会办公室、应急管理部《关于做好当前安全防范工作的通知》要求，现就做好新型冠状病毒感染肺炎疫情防控期间民爆行业安全防范工作有关事宜通知如下："
+    assert parts.compact(line) == line and parts.is_boilerplate(line)
+    # a purpose before the basis is kept, as before
+    kept = parts.compact("为切实做好疫情防控期间企业复工复产工作，根据省政府有关要求，现将有关事项通知如下：")
+    assert kept == "为切实做好疫情防控期间企业复工复产工作，根据省政府有关要求。"
+
+
+@needs_corpus
+def test_the_rest_of_a_broken_line_is_no_unit_and_its_first_half_no_heading():
+    """ncp_policies/00399: 配制浓度为250mg/L / 的含氯消毒剂溶液（…）。 printed as
+    配制浓度为250mg/L：的含氯消毒剂溶液…, a heading lead-in that was the line's first half."""
+    assert parts.is_cut("的含氯消毒剂溶液（配制方法举例某含氯消毒液，有效氯含量为5%，加入199份水）。")
+    assert not parts.is_cut("地方各级财政部门要积极配合有关部门做好疫情防控物资保障和采购工作。")
+    text = _corpus("ncp_policies/00399.txt")
+    units = report_units(read_document(text))
+    assert not any(u.first.analysis.startswith("的") for u in units)
+    assert not any(u.lead_in is not None and "250mg/L" in u.lead_in.text for u in units)
+    assert "250mg/L：" not in toolkit.summarise(text, max_chars=300).text()
+
+
+@needs_corpus
+def test_full_width_list_numbers_are_dropped_as_printed():
+    """ncp_policies/00102: 4．涉及民生的… printed with its number (the label rule read only the
+    analysis form's 4.); and its addressee line, which has no colon, led into the preamble."""
+    summary = toolkit.summarise(_corpus("ncp_policies/00102.txt"), max_chars=300).text()
+    assert "4．" not in summary and "商务主管部门：为认真" not in summary
+    assert "&lt;" not in summary and "&gt" not in summary
+    assert parts.strip_label("4．涉及民生的大型商贸物流园区") == "涉及民生的大型商贸物流园区"
+    assert parts.strip_label("5．2020年7月1日开始") == "5．2020年7月1日开始"  # a year, not a decimal: strip_wide_number's case

@@ -21,7 +21,7 @@ NOTICE = "notice"
 _NUMERAL = "一二三四五六七八九十"
 # Numbered or bulleted labels at the start of a sentence: 一、 （一） (1) 1. 1、 一是 第一， ①
 LABEL_PREFIX = re.compile(
-    rf"^\s*(?:[{_NUMERAL}]{{1,3}}[、.]|[(（][{_NUMERAL}0-9]{{1,3}}[)）]|[0-9]{{1,2}}[.、](?![0-9])"
+    rf"^\s*(?:[{_NUMERAL}]{{1,3}}[、.]|[(（][{_NUMERAL}0-9]{{1,3}}[)）]|[0-9０-９]{{1,2}}[.、．](?![0-9０-９])"
     rf"|[{_NUMERAL}]{{1,3}}是|其[{_NUMERAL}]{{1,2}}[是,，、]|第[{_NUMERAL}]{{1,3}}[,，、是]|[①-⑳]|[●◆■★▲·•]\s*)"
 )
 # A label followed by at most this many characters of its own is a heading, not content.
@@ -32,14 +32,20 @@ _CLOSERS = "”’」』）)】〕》〉\"'"
 
 # Lines that are form, not content.  Matched on the analysis form of one sentence.
 _DOCUMENT_NUMBER = re.compile(r"[〔\[［(（]\s*20[0-9]{2}\s*[〕\]］)）]\s*[0-9]+\s*号")
-_ADDRESSEE = re.compile(r"^(?:各|全[市县区省]|有关|尊敬的|亲爱的)[^。！？]{0,80}[:：]$")
+_ADDRESSEE = re.compile(
+    r"^(?:各|全[市县区省]|有关|尊敬的|亲爱的)[^。！？]{0,80}[:：]$"
+    # on a line of its own without the colon: 各县、区（开发区、新区）商务主管部门
+    r"|^各[^。！？:：，,]{1,60}(?:部门|单位|政府|委员会|委|局|厅|办)$"
+)
 _ANNOUNCES_BELOW = re.compile(r"(现将|特将|现就|现对|特此|兹将|现把)[^。]{0,60}(如下|通知|通告|公告|告知|函告)[^。]{0,6}[:：。]?$|如下[:：]$")
 # A covering note that hands a document on: (经…同意，)现将《…》印发给你们，请认真贯彻执行。
 _TRANSMITTAL = re.compile(r"^(?:经[^，,。]{1,20}(?:同意|批准)[，,]\s*)?(?:现将|现把|特将|今将)[^。]{0,200}(?:印发|转发|发)给你们[^。]{0,40}。?$")
 _SIGNOFF = re.compile(r"^(特此(通知|通告|公告|函告|报告)|此致|敬礼)[。!！]?$")
 _DATE_LINE = re.compile(r"^\s*(?:20[0-9]{2}\s*年)?\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日\s*$|^\s*20[0-9]{2}[-/.][0-9]{1,2}[-/.][0-9]{1,2}\s*$")
-_CONTACT = re.compile(r"(联系人|联系电话|咨询电话|举报电话|服务热线|热线电话|联系方式|电话|传真|邮箱|手机)\s*[:：]?\s*[0-9(（-]{5,}|^\s*(联系人|联系电话|地址|邮寄地址|邮编|电子邮箱|邮箱)\s*[:：]|联系人\s*[:：][^。]{0,12}[;；。]?$")
-_RESPONSIBILITY = re.compile(r"^[(（][^()（）]{0,60}(牵头|负责|配合|责任单位|责任人|完成时限|时间节点)[^()（）]{0,60}[)）][。;；]?$")
+_CONTACT = re.compile(r"(联系人|联系电话|咨询电话|举报电话|服务热线|热线电话|联系方式|电话|传真|邮箱|手机)\s*[:：]?\s*[0-9(（-]{5,}|^\s*(联系人|联系电话|地址|邮寄地址|邮编|电子邮箱|邮箱)\s*[:：]|联系人\s*[:：][^。]{0,12}[;；。]?$"
+    # the number a little after the label: 联系电话：市商务局流通业发展处，83884222。
+    r"|(?:联系电话|咨询电话|举报电话|服务热线|热线电话|联系方式)\s*[:：][^。]{0,30}[0-9]{3,}-?[0-9]{5,}")
+_RESPONSIBILITY = re.compile(r"^[(（][^()（）]{0,60}(牵头|负责|配合|责任单位|责任部门|责任人|完成时限|时间节点)[^()（）]{0,60}[)）][。;；]?$")
 _CAPTION = re.compile(
     r"^[(（][^()（）]{0,30}(摄|供图|图|记者|通讯员|来源|编辑)[^()（）]{0,20}[)）]$"
     r"|(供图|摄影?|图片来源[:：].*|图为.*)$|^图为|^\s*(图|视频)\s*[:：]|^\(?完\)?$"
@@ -263,11 +269,19 @@ _CUT_END = re.compile(
 _LONE_FIGURE = re.compile(r"^[\s0-9:：.,，、/-]+[。.]?$")
 
 
+def starts_mid_phrase(analysis: str) -> bool:
+    """The rest of a line broken inside a phrase: no sentence starts with 的 (配制浓度为250mg/L /
+    的含氯消毒剂溶液…)."""
+    return analysis.lstrip().startswith("的")
+
+
 def is_cut(analysis: str) -> bool:
-    """A sentence cut short by the cleaner or the splitter (``…预计近。``) or a lone figure (``7:22``)."""
+    """A sentence cut short by the cleaner or the splitter (``…预计近。``), a lone figure (``7:22``),
+    or the rest of a line broken inside a phrase (``的含氯消毒剂溶液…``)."""
     line = analysis.strip()
     return bool(
-        _CUT_END.search(line.rstrip(_CLOSERS)[-TAIL_CHARS:])
+        starts_mid_phrase(line)
+        or _CUT_END.search(line.rstrip(_CLOSERS)[-TAIL_CHARS:])
         or _LONE_FIGURE.match(line)
         or _OPEN_TAIL.search(line.rstrip("。.")[-TAIL_CHARS:])
     )
@@ -526,7 +540,7 @@ def repeats_title(analysis: str, title_bigrams: set[str]) -> bool:
 # responsibility and photo notes in brackets.
 _ASIDE = re.compile(
     r"[(（][^()（）]{0,80}(?:[〔﹝\[［]\s*20[0-9]{2}|以下[简簡]稱|以下简称|下同|[联聯][系繫]電話|联系电话|[电電][话話]\s*[:：]|附件"
-    r"|[责責]任[单單]位|[牵牽][头頭]|[记記]者|通[讯訊][员員]|[摄攝]|信息公[开開])[^()（）]{0,80}[)）]"
+    r"|[责責]任(?:[单單]位|部[门門])|[牵牽][头頭]|[记記]者|通[讯訊][员員]|[摄攝]|信息公[开開])[^()（）]{0,80}[)）]"
 )
 # A preamble's closing clause: 为…，根据…，现将有关事项通知如下： keeps its purpose, loses the clause.
 # (…，经省政府同意，) goes with it: without its main clause it would dangle.  The same for a covering
@@ -536,6 +550,10 @@ _ANNOUNCING_CLAUSE = re.compile(
     _APPROVAL_CLAUSE + r"[,，;；]\s*(?:现|特|兹)[将就把对][^，,。；;]{0,40}(?:如下|通知|通告|公告)[^，,。；;]{0,6}[:：]\s*$"
 )
 _TRANSMITTING_CLAUSE = re.compile(_APPROVAL_CLAUSE + r"[,，]\s*(?:现将|现把|特将)[^。]{0,200}(?:印发|转发)给你们[^。]{0,40}。?$")
+
+
+# A preamble's basis and nothing else: 按照国务院安委会办公室、应急管理部《关于…的通知》要求。
+_BASIS_ALONE = re.compile(r"^\s*(?:根据|按照|依据|依照|遵照)[^，,。；;]{0,150}[。.]?\s*$")
 
 
 def compact(text: str) -> str:
@@ -548,7 +566,8 @@ def compact(text: str) -> str:
         clause = _TRANSMITTING_CLAUSE if "给你们" in shorter else None
     if clause is not None:
         without_clause = clause.sub("。", shorter)
-        if content_chars(without_clause) >= 15:
+        # 按照…《…通知》要求，现就…通知如下： would leave 按照…要求。, a basis with nothing done on it
+        if content_chars(without_clause) >= 15 and not _BASIS_ALONE.match(without_clause):
             shorter = without_clause
     if shorter is text:
         return text

@@ -324,6 +324,8 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
                 # The end of a quote or aside whose start is not in a unit (落实优惠促发展”为主题…),
                 # a sentence cut short (预计近。), a lone figure (7:22), a slogan (全是干货！).
                 pending_label, current = None, None
+                if position == 0 and parts.starts_mid_phrase(analysis):
+                    heading = None  # 配制浓度为250mg/L was the line's first half, not a heading
                 continue
             if parts.is_label(analysis):
                 pending_label = sentence  # travels with the next sentence of its section

@@ -15,6 +15,7 @@ lists of other headlines) are recognised by :func:`is_boilerplate`.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -82,8 +83,20 @@ _FULL_WIDTH_TO_ASCII = str.maketrans({chr(code): chr(code - 0xFEE0) for code in 
 # Unicode categories Cc (control), Cs (surrogate) and Co (private use), but for \t and \n:
 # one regex instead of a category lookup per character in Python.
 
+# An HTML character reference left in copied page text: 《关于转发&lt;…紧急通知&gt;的通知》.  Only
+# the complete ones (with their semicolon), so R&D and AT&T stay as written.
+_CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _unescape_reference(found: re.Match) -> str:
+    return html.unescape(found.group())
+
+
 def remove_artifacts(text: str) -> str:
-    """Display form of a text: gateway pinyin, invisible and control characters removed."""
+    """Display form of a text: HTML character references decoded (the splitter took the ``;`` of
+    ``&gt;`` for a sentence end), gateway pinyin, invisible and control characters removed."""
+    if "&" in text:
+        text = _CHARACTER_REFERENCE.sub(_unescape_reference, text)
     if "?!" in text:
         text = _GATEWAY_REMNANT.sub(_mend_remnant, text)
     text = _GATEWAY_PINYIN.sub("", text)
