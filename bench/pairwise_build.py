@@ -45,14 +45,16 @@ and notes.md with one line per packet saying why you preferred it.
 
 
 def weights_with(overrides: list[str]) -> SummaryWeights:
-    """The shipped weights with NAME=VALUE overrides (numbers)."""
+    """The shipped weights with NAME=VALUE overrides: numbers, ``none`` to turn a rule off
+    (``headings=none``: no heading lead-ins), ``true``/``false`` for switches (``label_lead_ins=false``)."""
     known = {f.name for f in fields(SummaryWeights)}
     changes = {}
     for item in overrides:
         name, _, value = item.partition("=")
         if name not in known or not value:
             sys.exit(f"pairwise_build: --b {item!r}: expected NAME=VALUE with NAME one of {', '.join(sorted(known))}")
-        changes[name] = float(value)
+        words = {"none": None, "true": True, "false": False}
+        changes[name] = words[value.lower()] if value.lower() in words else float(value)
     return replace(SummaryWeights(), **changes)
 
 

@@ -66,22 +66,33 @@ class ArticleIndex:
 
     def __post_init__(self) -> None:
         self.position = {}
+        self.occurrences: dict[str, set[int]] = {}  # every position of a sentence the article repeats
         for position, sentence in enumerate(self.document.sentences):
-            self.position.setdefault(_key(sentence.analysis), position)
-            self.position.setdefault(_key(parts.compact(sentence.analysis)), position)  # as summaries print it
-            self.position.setdefault(_key(parts.strip_label(parts.compact(sentence.analysis))), position)  # 1.由… printed 由…
-            self.position.setdefault(_key(parts.strip_dateline(parts.compact(sentence.analysis))), position)  # lead without 央视网消息：
-            self.position.setdefault(_key(parts.strip_open_tail(parts.strip_scrap_head(parts.compact(sentence.analysis)))), position)  # without 华小峰）
+            compact = parts.compact(sentence.analysis)
+            for key in (
+                _key(sentence.analysis),
+                _key(compact),  # as summaries print it
+                _key(parts.strip_label(compact)),  # 1.由… printed 由…
+                _key(parts.strip_dateline(compact)),  # lead without 央视网消息：
+                _key(parts.strip_open_tail(parts.strip_scrap_head(compact))),  # without 华小峰）
+            ):
+                self.position.setdefault(key, position)
+                self.occurrences.setdefault(key, set()).add(position)
         titles = [self.document.paragraphs[i] for i in sorted(title_paragraphs(self.document))]
         self.title_keys = {_key(p.analysis) for p in titles}
         self.title_text = "".join(p.analysis for p in titles)
         self.title_bigrams = set().union(*(parts.bigrams(p.analysis) for p in titles))
         self.heading_keys = {_key(p.analysis) for p in self.document.paragraphs if p.kind == HEADING and p.index not in title_paragraphs(self.document)}
 
-    def find(self, analysis: str) -> int | None:
+    def find(self, analysis: str, *, following: int | None = None) -> int | None:
         """The article position of a summary sentence; one opened by a heading lead-in
-        (``强检查、严防控：每天坚持…``) is found by what follows the lead-in."""
-        position = self.position.get(_key(analysis))
+        (``强检查、严防控：每天坚持…``) is found by what follows the lead-in.  A sentence the
+        article says more than once (a table's 2.税务机关受理申请；) is found right after
+        ``following`` (the summary's sentence before) when it stands there, else where it first stands."""
+        key = _key(analysis)
+        if following is not None and following + 1 in self.occurrences.get(key, ()):
+            return following + 1
+        position = self.position.get(key)
         # After each colon in turn: a heading lead-in may hold a colon of its own
         # (工行河南省分行:“九个着力”挺复工：“当前…).
         for colon, _ in zip(_COLON.finditer(analysis), range(4)):
@@ -98,6 +109,19 @@ class ArticleIndex:
         while position >= 0 and not _key(sentences[position].analysis):
             position -= 1
         return position if position >= 0 else None
+
+    def ends_a_list(self, position: int | None, before: int | None) -> bool:
+        """A short numbered item that closes a list the summary gives in full up to it, within one
+        line (…；2.税务机关受理申请；3.税务机关核准并送达文书。): the list's last item, no label
+        waiting for content (a heading line such as 三、加强宣传 stands on a line of its own)."""
+        if position is None or before is None or self.next_in_paragraph(position) is not None:
+            return False
+        sentences = self.document.sentences
+        return (
+            self.previous_sentence(position) == before
+            and sentences[before].paragraph == sentences[position].paragraph
+            and sentences[before].analysis.rstrip().endswith((";", "；"))
+        )
 
     def next_in_paragraph(self, position: int) -> int | None:
         sentences = self.document.sentences
@@ -128,7 +152,9 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
         elif parts.form_kind(line) not in (None, "empty") and len(split_sentences(line)) > 1:
             found["boilerplate"] += 1  # a note split at its semicolon: (牵头单位：…；责任单位：…）
     sentences = summary_sentences(summary, to_simplified)
-    positions = [article.find(s) for s in sentences]
+    positions: list[int | None] = []
+    for sentence in sentences:
+        positions.append(article.find(sentence, following=positions[-1] if positions else None))
     seen_bigrams: list[set[str]] = []
     for i, sentence in enumerate(sentences):
         key = _key(sentence)
@@ -142,11 +168,15 @@ def count_faults(summary: str, article: ArticleIndex, to_simplified: ScriptConve
         elif key in article.heading_keys:
             found["heading_alone"] += 1
         if parts.is_label(sentence) and (here is None or after is None or article.next_in_paragraph(here) != after):
-            found["bare_label"] += 1
+            if not article.ends_a_list(here, before):
+                found["bare_label"] += 1
         if parts.is_attribution(sentence) and (here is None or before is None or before != article.previous_sentence(here)):
             found["bare_attribution"] += 1
         kind = parts.form_kind(sentence)
-        if kind in (parts.CAPTION, parts.BYLINE) or parts.DATELINE.match(sentence) or (parts.has_speaker_label(sentence) and not lead_in):
+        # A numbered item's own title before its colon (8.消毒：社区要协助…, printed without the 8.) is no speaker.
+        numbered = here is not None and parts.LABEL_PREFIX.match(article.document.sentences[here].analysis)
+        speaker = parts.has_speaker_label(sentence) and not lead_in and not numbered
+        if kind in (parts.CAPTION, parts.BYLINE) or parts.DATELINE.match(sentence) or speaker:
             found["caption"] += 1
         elif kind is not None and kind != "empty":
             found["boilerplate"] += 1

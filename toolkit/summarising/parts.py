@@ -75,7 +75,8 @@ def strip_dateline(text: str) -> str:
 
 # A sentence that only names who said the sentence before it: 王明说。 他表示。
 _ATTRIBUTION = re.compile(
-    r"^[^，,。]{0,20}(说|表示|介绍|指出|强调|坦言|告诉记者|对记者说|介绍说|如是说|笑着说|说道|感慨道|补充道)[。！!]?[”\"]?$"
+    # after a short scene-setting clause too: 电话这头，杭州建德市税务局干部葛欣欣说。
+    r"^(?:[^，,。“”\"]{1,8}[，,])?[^，,。]{0,20}(说|表示|介绍|指出|强调|坦言|告诉记者|对记者说|介绍说|如是说|笑着说|说道|感慨道|补充道)[。！!]?[”\"]?$"
 )
 
 # Openers that refer back to the sentence before: they need it in the summary.

@@ -64,7 +64,8 @@ class SummaryWeights:
     """Defaults chosen by bench/tune_summ.py (coordinate search) on the tune half of domain_dev
     plus the 40 reports of data/bench/summ_extra.jsonl; position_decay and paragraph_start
     re-chosen there (grid, same objective) once the lead-with-a-scrap title fault was fixed;
-    headings (0.5, notices only) and the issuer lead-in chosen there with heading units."""
+    the issuer lead-in chosen there; news_lead, section_start and headings decided by blind
+    readers in pairwise checks (data/bench/pairwise-*)."""
 
     centrality: float = 1.0  # cosine with the whole document
     position: float = 0.5  # news: bonus = position * exp(-position_decay * rank among units)
@@ -82,10 +83,15 @@ class SummaryWeights:
     # plus summ_extra once the third panel's openers were kept out: 0.5 lost 0.7 R1 on seed 003's report
     density: float = 0.55
     issuer: bool = True  # open a notice's summary with who issued it and when (its sign-off)
-    # A notice's unit printed with its section heading as lead-in (加快资金分配拨付：…) gets this bonus; a
-    # news report's none (no gain on the tuning set, and a report of heading lead-ins reads as an outline).
-    # None: headings never lead in.
-    headings: float | None = 0.5
+    # A notice's unit printed with its section heading as lead-in (加快资金分配拨付：…) gets this bonus
+    # (0.5 chose ROUGE once), a news report's none.  None, the default: headings never lead in.  Blind
+    # readers preferred summaries without heading lead-ins 33 times of 36 (data/bench/pairwise-5: a
+    # heading glued to a sentence reads as an outline, often one about something else), and ROUGE
+    # agrees (domain_dev 39.2 -> 40.0 R1).
+    headings: float | None = None
+    # A numbered label with little of its own (一是组织到位“施实策”。) printed as the lead-in of its
+    # section's first sentence (组织到位“施实策”：盐湖区第一时间…); False: the sentence alone.
+    label_lead_ins: bool = False
     # A news report's first unit (its lead: who, when, what) gets this bonus on top of ``position``:
     # blind readers preferred it 24 times of 36 (data/bench/pairwise-2), though it costs domain_dev
     # 1.2 R1 (see README, "ROUGE").
@@ -239,13 +245,16 @@ def _unit_text(unit: Unit, *, analysis: bool, lead_in: bool = True) -> str:
 _UNIT_NAME = re.compile(r"^\S{0,14}(局|委|镇|乡|街道|社|办|办公室|中心|院|所|队|部|组|村|社区)$")
 
 
-def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CANDIDATES, with_headings: bool = True) -> list[Unit]:
+def report_units(
+    document: Document, *, min_chars: int = 6, limit: int = MAX_CANDIDATES, with_headings: bool = True, with_labels: bool = True
+) -> list[Unit]:
     """The units a summary may use, in article order (at most ``limit``).
 
     A section heading is never a unit of its own: the first unit of its
     section comes twice, alone and with the heading as its lead-in
     (``强检查、严防控：每天坚持…``), scored as one text each; the summary takes
-    at most one of the two (they repeat each other).
+    at most one of the two (they repeat each other).  ``with_labels=False``: a
+    numbered label (``一是组织到位“施实策”。``) is left out and its content stands alone.
     """
     title_lines = title_paragraphs(document)
     title_bigrams = set().union(*(parts.bigrams(document.paragraphs[i].analysis) for i in title_lines))
@@ -344,7 +353,7 @@ def report_units(document: Document, *, min_chars: int = 6, limit: int = MAX_CAN
                 continue
             seen.add(analysis)
             current = Unit(
-                [pending_label, sentence] if pending_label is not None else [sentence],
+                [pending_label, sentence] if pending_label is not None and with_labels else [sentence],
                 section=section,
                 section_start=pending_label is not None or (after_heading and position == 0) or bool(parts.LABEL_PREFIX.match(analysis)),
                 refers_back=parts.refers_back(analysis),
@@ -439,7 +448,7 @@ class Summariser:
 
     def summarise(self, document: Document, length: Length = Length(), *, simplified: bool = False) -> Summary:
         w = self.weights
-        units = report_units(document, min_chars=w.min_chars, with_headings=w.headings is not None)
+        units = report_units(document, min_chars=w.min_chars, with_headings=w.headings is not None, with_labels=w.label_lead_ins)
         title = document.title
         kind = parts.document_kind(title.analysis if title else "", [p.analysis for p in document.paragraphs[:200]])
         body = [p for p in document.paragraphs if p.kind != BOILERPLATE]
