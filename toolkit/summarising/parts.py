@@ -135,10 +135,16 @@ _LIST_INTRO = re.compile(
 )
 
 
+# What _LIST_INTRO's match ends with, before its end mark: checked first, as most sentences end otherwise.
+_LIST_INTRO_ENDS = ("如下", "方面", "措施", "要求", "内容", "事项", "工作", "意见", "举措", "建议", "规定")
+
+
 def is_list_intro(analysis: str) -> bool:
     """A short sentence that only announces a list: 提出8点要求。 具体如下。 …为你整理了这些要点——"""
     line = analysis.strip()
-    return (content_chars(analysis) <= 40 and bool(_LIST_INTRO.search(line))) or line.endswith(("—", "-"))
+    if line.endswith(("—", "-")):
+        return True
+    return line.rstrip("。.!！:：").endswith(_LIST_INTRO_ENDS) and content_chars(analysis) <= 40 and bool(_LIST_INTRO.search(line))
 
 
 # A notice's purpose sentence: 为切实加强…，根据…  (what the measures after it are for).
@@ -343,11 +349,10 @@ _DIGIT = re.compile(r"[0-9]")
 def is_table_fragment(analysis: str) -> bool:
     """A row or scrap of a table: mostly figures, or short cells separated by spaces."""
     line = analysis.strip()
-    chars = content_chars(line)
-    if chars == 0:
+    if not has_content(line):
         return True
     digits = len(_DIGIT.findall(line))
-    if digits >= 6 and digits >= 0.5 * chars:
+    if digits >= 6 and digits >= 0.5 * content_chars(line):
         return True
     if " " not in line and "\t" not in line and "|" not in line and "｜" not in line:
         return False
@@ -396,6 +401,14 @@ _NOT_WORD = re.compile(r"[^\u3400-\u9fffA-Za-z0-9]+")
 def content_chars(analysis: str) -> int:
     """Characters that carry words: no punctuation or spaces."""
     return len(_NOT_WORD.sub("", analysis))
+
+
+_WORD_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
+
+
+def has_content(analysis: str) -> bool:
+    """Whether any character carries words (``content_chars(analysis) > 0``, without counting them)."""
+    return _WORD_CHAR.search(analysis) is not None
 
 
 def is_label(analysis: str) -> bool:

@@ -279,7 +279,7 @@ def report_units(
     for paragraph in document.paragraphs:
         if len(units) >= limit:
             break
-        if not parts.content_chars(paragraph.analysis):  # a line of quote marks or punctuation only
+        if not parts.has_content(paragraph.analysis):  # a line of quote marks or punctuation only
             continue
         if paragraph.kind == HEADING:
             ended_last_paragraph = None
