@@ -38,6 +38,10 @@ def variants():
         "now: NBSVM C 0.1 + naive Bayes 0.03": new,
         "now, SVM classes balanced": replace(new, class_weight="balanced"),
         "now, SVM C 0.2": replace(new, C=0.2),
+        # branch cls6 (scratch): a Crammer-Singer multiclass SVM as a third part of the blend; words without jieba's HMM
+        "cls6: now + Crammer-Singer C 0.3": replace(new, crammer_singer_C=0.3),
+        "cls6: now, words without HMM": (new, "no hmm"),
+        "cls6: now + Crammer-Singer C 0.3, words without HMM": (replace(new, crammer_singer_C=0.3), "no hmm"),
     }
 
 
@@ -57,8 +61,14 @@ def main() -> None:
         for what, options in variants().items():
             if args.only and not any(words in what for words in args.only):
                 continue
+            pipeline = None
+            if isinstance(options, tuple):  # (options, "no hmm"): the words segmented without jieba's HMM
+                from toolkit.text.document import TextPipeline
+                from toolkit.text.words import Segmenter
+
+                options, pipeline = options[0], TextPipeline(segmenter=Segmenter(hmm=False))
             started = time.process_time()
-            prepared, predicted = cross_validated_predictions(records, options=replace(options, folds=5, seed=0))
+            prepared, predicted = cross_validated_predictions(records, options=replace(options, folds=5, seed=0), pipeline=pipeline)
             accuracy = float((np.argmax(predicted, axis=1) == prepared.primary).mean())
             print(f"| {name} ({len(records):,}) | {what} | {accuracy:.4f} | {time.process_time() - started:.0f} |", flush=True)
 

@@ -64,16 +64,17 @@ class Segmenter:
     stored inside a scikit-learn pipeline.
     """
 
-    def __init__(self, backend: str = "rjieba") -> None:
+    def __init__(self, backend: str = "rjieba", *, hmm: bool = True) -> None:
         if backend not in ("rjieba", "jieba"):
             raise ValueError(f"unknown segmentation backend {backend!r}")
         self.backend = backend
+        self.hmm = hmm  # jieba's HMM guesses words its dictionary lacks; False keeps dictionary words and single characters
         self._cut = None
         self._stop_words: frozenset[str] | None = None
         self._content_words: _ContentWords | None = None
 
     def __getstate__(self) -> dict:
-        return {"backend": self.backend, "_cut": None, "_stop_words": None, "_content_words": None}
+        return {"backend": self.backend, "hmm": self.hmm, "_cut": None, "_stop_words": None, "_content_words": None}
 
     def _load(self):
         if self.backend == "rjieba":
@@ -84,14 +85,14 @@ class Segmenter:
             # domain words; add_word sets a word's frequency, so adding them again changes nothing.
             for word, freq in domain_words():
                 rjieba.add_word(word, freq, None)
-            cut = rjieba.cut
+            cut = rjieba.cut if self.hmm else (lambda text: rjieba.cut(text, False))
         else:
             import jieba
 
             engine = jieba.Tokenizer()
             for word, freq in domain_words():
                 engine.add_word(word, freq)
-            cut = engine.lcut
+            cut = engine.lcut if self.hmm else (lambda text: engine.lcut(text, HMM=False))
         self._stop_words = stop_words()
         self._content_words = _ContentWords(self._stop_words)
         return cut

@@ -70,6 +70,9 @@ class TrainingOptions:
     # Single-label data only: a multinomial naive Bayes with this smoothing, blended with the
     # per-label models into one linear score per label (see _blend_naive_bayes); None leaves it out.
     naive_bayes_alpha: float | None = None
+    # Single-label data with the naive Bayes blend only (scratch, branch cls6): a Crammer-Singer multiclass
+    # linear SVM with this C on the TF-IDF features as a third part of the blend; None leaves it out.
+    crammer_singer_C: float | None = None
     # Blend of each paragraph's probabilities with its neighbours' and its document's mean
     # (see ScoreSmoothing), chosen by grouped cross-validation on a grid of 0 to 0.25 and 0 to 0.3.
     neighbour_smoothing: float = 0.1
@@ -593,7 +596,24 @@ def _fit_primary(matrix, primary: np.ndarray, classes: int, options: TrainingOpt
     return coef, intercept
 
 
-def _blend_naive_bayes(matrix, primary: np.ndarray, coef: np.ndarray, intercept: np.ndarray, alpha: float) -> ThemeWeights:
+def _fit_crammer_singer(matrix, primary: np.ndarray, n_labels: int, options: TrainingOptions) -> tuple:
+    """A Crammer-Singer multiclass linear SVM on the features: ((labels x features, intercepts),), or () with one class."""
+    from sklearn.svm import LinearSVC
+
+    present = np.unique(primary)
+    if len(present) < 2:
+        return ()
+    model = LinearSVC(C=options.crammer_singer_C, multi_class="crammer_singer", max_iter=3000, random_state=options.seed)
+    model.fit(matrix, primary)
+    coef = np.zeros((n_labels, matrix.shape[1]), dtype=np.float32)
+    intercept = np.full(n_labels, -30.0, dtype=np.float32)
+    coef[model.classes_], intercept[model.classes_] = model.coef_, model.intercept_
+    return ((coef, intercept),)
+
+
+def _blend_naive_bayes(
+    matrix, primary: np.ndarray, coef: np.ndarray, intercept: np.ndarray, alpha: float, extra: tuple = ()
+) -> ThemeWeights:
     """Single-label data: the per-label models (regressions or SVMs) and a multinomial naive Bayes, as one linear score per label.
 
     Each model's scores on the training rows, less each row's mean over the labels (which no
@@ -616,7 +636,7 @@ def _blend_naive_bayes(matrix, primary: np.ndarray, coef: np.ndarray, intercept:
     blended_coef = np.zeros_like(coef, dtype=np.float64)
     blended_intercept = np.zeros(n_labels)
     present = naive_bayes.classes_
-    for weights, bias in ((coef, intercept), (nb_coef, nb_intercept)):
+    for weights, bias in ((coef, intercept), (nb_coef, nb_intercept), *extra):
         scores = np.asarray(matrix @ weights[present].T.astype(np.float64)) + bias[present]
         spread = float((scores - scores.mean(axis=1, keepdims=True)).std()) or 1.0
         blended_coef += weights / spread
@@ -642,7 +662,8 @@ def _fit(prepared: Prepared, train_rows: np.ndarray, options: TrainingOptions) -
         matrix = features.transform(train)
         coef, intercept = _fit_linear(matrix, prepared.targets[train_rows], options)
         if options.naive_bayes_alpha is not None:
-            return features, _blend_naive_bayes(matrix, prepared.primary[train_rows], coef, intercept, options.naive_bayes_alpha)
+            extra = _fit_crammer_singer(matrix, prepared.primary[train_rows], coef.shape[0], options) if options.crammer_singer_C else ()
+            return features, _blend_naive_bayes(matrix, prepared.primary[train_rows], coef, intercept, options.naive_bayes_alpha, extra)
         if options.primary_C is None:
             return features, ThemeWeights(coef, intercept)
         primary = _fit_primary(matrix, prepared.primary[train_rows], len(prepared.labels) + 1, options)
