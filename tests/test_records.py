@@ -321,8 +321,11 @@ def test_single_label_training_blends_naive_bayes_and_beats_the_old_options():
 
     new = fit_model(train)
     old = fit_model(train, options=TrainingOptions(C=4.0))  # for_single_label before the blend
-    previous = fit_model(  # for_single_label before NBSVM
-        train, options=dataclasses.replace(options, per_label_model="logistic", C=4.0, class_weight="balanced", naive_bayes_alpha=0.1)
+    previous = fit_model(  # for_single_label before NBSVM (and before the Crammer-Singer part and the HMM off)
+        train,
+        options=dataclasses.replace(
+            options, per_label_model="logistic", C=4.0, class_weight="balanced", naive_bayes_alpha=0.1, crammer_singer_C=None, segmentation_hmm=True
+        ),
     )
     assert new.features.settings["char_weight"] == 2.0 and new.weights.has_primary
     # One linear score per label in both parts: the best label is the same whichever part is read.
@@ -340,6 +343,7 @@ def test_svm_per_label_models_need_the_naive_bayes_blend():
     for options, message in (
         (TrainingOptions(per_label_model="svm"), "needs the naive Bayes blend"),
         (TrainingOptions.for_single_label(per_label_model="tree"), "per_label_model must be"),
+        (TrainingOptions(crammer_singer_C=0.3), "part of the naive Bayes blend"),
     ):
         with pytest.raises(LabelledDataError, match=message):
             fit_model(records, options=options)
@@ -370,3 +374,26 @@ def test_a_model_with_a_char_weight_saves_loads_and_refuses_a_bad_one(tmp_path):
     (tmp_path / "m" / "model.json").write_text(json.dumps(description), encoding="utf-8")
     with pytest.raises(ModelError, match="char_weight"):
         ThemeModel.load(tmp_path / "m")
+
+
+def test_a_model_trained_without_the_hmm_segments_without_it_after_loading(headline_model):
+    """for_single_label segments words without jieba's HMM (cross-validation chose it); the model
+    says so in its settings, and the loaded model's words are segmented the same way."""
+    from toolkit.api import load_model
+    from toolkit.batch.records import tag_texts
+    from toolkit.text.document import default_pipeline
+
+    description = json.loads((headline_model / "model.json").read_text(encoding="utf-8"))
+    assert description["settings"]["hmm"] is False
+    model = load_model(headline_model)
+    assert model.pipeline.segmenter.hmm is False and default_pipeline().segmenter.hmm is True
+    # a THUCNews headline: the HMM guesses a word the dictionary lacks (价难续), the dictionary alone does not
+    text = "锌价难续去年辉煌"
+    assert "价难续" in default_pipeline().segmenter.words(text)
+    assert model.pipeline.segmenter.words(text) == ["锌", "价", "难", "续", "去年", "辉煌"]
+    # the shipped multi-label model keeps the HMM and says nothing of it
+    shipped = load_model()
+    assert "hmm" not in shipped.features.settings and shipped.pipeline.segmenter.hmm is True
+    texts = [r["text"] for r in _headlines("test", 5)]
+    labels, _ = tag_texts(model, texts)
+    assert len(labels) == len(texts) and all(len(l) == 1 for l in labels)

@@ -95,6 +95,15 @@ class TextPipeline:
         self.to_simplified = ScriptConverter("t2s")
         self.segmenter = segmenter or Segmenter()
 
+    def with_hmm(self, hmm: bool) -> "TextPipeline":
+        """This pipeline, or one like it whose segmenter uses (or leaves out) jieba's HMM for words
+        its dictionary lacks: a model's features say which its words were segmented with."""
+        if self.segmenter.hmm == hmm:
+            return self
+        pipeline = TextPipeline(segmenter=Segmenter(self.segmenter.backend, hmm=hmm))
+        pipeline.to_simplified = self.to_simplified  # the same converter (it loads lazily, once)
+        return pipeline
+
     def document(
         self, text: str | bytes, *, source: str = "<text>", encoding: str | None = None, max_chars: int | None = None
     ) -> Document:

@@ -246,7 +246,8 @@ class ThemeModel:
         self.smoothing = smoothing
         self.thresholds = np.asarray(thresholds, dtype=np.float32)
         self.manifest = manifest or {}
-        self.pipeline = pipeline or default_pipeline()
+        # Words segmented as the features were (a model trained without jieba's HMM says so in its settings).
+        self.pipeline = (pipeline or default_pipeline()).with_hmm(bool(self.features.settings.get("hmm", True)))
         self._names: list[str] | None = None  # feature names, built on the first explanation
 
     def warm_up(self) -> "ThemeModel":

@@ -70,9 +70,12 @@ class TrainingOptions:
     # Single-label data only: a multinomial naive Bayes with this smoothing, blended with the
     # per-label models into one linear score per label (see _blend_naive_bayes); None leaves it out.
     naive_bayes_alpha: float | None = None
-    # Single-label data with the naive Bayes blend only (scratch, branch cls6): a Crammer-Singer multiclass
-    # linear SVM with this C on the TF-IDF features as a third part of the blend; None leaves it out.
+    # Single-label data with the naive Bayes blend only: a Crammer-Singer multiclass linear SVM with
+    # this C on the TF-IDF features as a third part of the blend; None leaves it out.
     crammer_singer_C: float | None = None
+    # Segment words with jieba's HMM, which guesses words its dictionary lacks (names, new terms);
+    # False keeps to dictionary words and single characters.  Stored in the model's settings.
+    segmentation_hmm: bool = True
     # Blend of each paragraph's probabilities with its neighbours' and its document's mean
     # (see ScoreSmoothing), chosen by grouped cross-validation on a grid of 0 to 0.25 and 0 to 0.3.
     neighbour_smoothing: float = 0.1
@@ -92,6 +95,8 @@ class TrainingOptions:
             **({"char_weight": self.char_weight} if self.char_weight != 1.0 else {}),
             "context_weight": self.context_weight,
             "document_weight": self.document_weight,
+            # Only when off, so models without it keep the segmentation they always had.
+            **({"hmm": False} if not self.segmentation_hmm else {}),
         }
 
     def smoothing(self) -> ScoreSmoothing:
@@ -106,12 +111,14 @@ class TrainingOptions:
         hinge, C 0.1, classes unweighted) plus a multinomial naive Bayes (smoothing 0.03), each
         divided by the spread of its scores on the training rows (see :func:`_blend_naive_bayes`),
         in place of the softmax; n-grams seen once count (min_df 1) and the character block weighs
-        twice the word block.  Chosen by 5-fold cross-validation on the training rows only
-        (THUCNews and Toutiao ``dev``, the NLPCC training half; ``bench/cls_cv.py``), accuracy of the
-        options before (per-label logistic regressions, C 4, balanced, naive Bayes smoothing 0.1)
-        -> now: THUCNews 0.868 -> 0.870, Toutiao 0.805 -> 0.811, NLPCC 0.762 -> 0.764, in a quarter
-        of the CPU time.  Before that (regressions averaged with a softmax, min_df 2, blocks alike):
-        0.858, 0.800, 0.748.  The shipped themes are multi-label and keep the defaults.
+        twice the word block; a Crammer-Singer multiclass SVM (C 0.3) is a third part of the blend,
+        and words are segmented without jieba's HMM.  Chosen by 5-fold cross-validation on the
+        training rows only (THUCNews and Toutiao ``dev``, the NLPCC training half; ``bench/cls_cv.py``):
+        the Crammer-Singer part and the HMM off gain on all three sets, together THUCNews 0.8698 ->
+        0.8729, Toutiao 0.8109 -> 0.8135, NLPCC 0.7639 -> 0.7682.  Before, the options with
+        per-label logistic regressions (C 4, balanced, naive Bayes smoothing 0.1) scored 0.868, 0.805
+        and 0.762, and those before them (regressions averaged with a softmax, min_df 2, blocks
+        alike) 0.858, 0.800, 0.748.  The shipped themes are multi-label and keep the defaults.
         """
         return replace(
             cls(
@@ -122,6 +129,8 @@ class TrainingOptions:
                 char_weight=2.0,
                 primary_C=None,
                 naive_bayes_alpha=0.03,
+                crammer_singer_C=0.3,
+                segmentation_hmm=False,
             ),
             **changes,
         )
@@ -186,6 +195,8 @@ def check_options_fit(records: Sequence[dict], options: TrainingOptions) -> None
         )
     if options.per_label_model not in ("logistic", "svm"):
         raise LabelledDataError(f"per_label_model must be 'logistic' or 'svm', not {options.per_label_model!r}")
+    if options.crammer_singer_C is not None and options.naive_bayes_alpha is None:
+        raise LabelledDataError("crammer_singer_C is a part of the naive Bayes blend (naive_bayes_alpha): single-label data only")
     if options.per_label_model == "svm" and options.naive_bayes_alpha is None:
         # An SVM's scores are no probabilities: they can rank labels but not be thresholded or averaged with a softmax.
         raise LabelledDataError("per_label_model 'svm' needs the naive Bayes blend (naive_bayes_alpha): single-label data only")
@@ -783,7 +794,7 @@ def cross_validated_predictions(
     check_options_fit(records, options)
     blocks, _ = usable_blocks(records, options)
     options = options.with_blocks(blocks)
-    prepared = prepare(records, pipeline or default_pipeline(), blocks)
+    prepared = prepare(records, (pipeline or default_pipeline()).with_hmm(options.segmentation_hmm), blocks)
     _, out_of_fold, fold_of = _fit_and_cross_validate(prepared, options, jobs, final=False)
     if is_single_label(records):
         return prepared, best_label_predictions(out_of_fold)
@@ -813,9 +824,9 @@ def train_model(
     """
     import time
 
-    pipeline = pipeline or default_pipeline()
     records = list(records)
     options = options or default_options(records)
+    pipeline = (pipeline or default_pipeline()).with_hmm(options.segmentation_hmm)
     started = time.perf_counter()
 
     def stage(message: str) -> None:
@@ -884,9 +895,9 @@ def fit_model(
     Thresholds are 0.5 (none are tuned without out-of-fold predictions); single-label data is
     predicted as the best label, as by :func:`train_model`.
     """
-    pipeline = pipeline or default_pipeline()
     records = list(records)
     options = options or default_options(records)
+    pipeline = (pipeline or default_pipeline()).with_hmm(options.segmentation_hmm)
     check_options_fit(records, options)
     blocks, left_out = usable_blocks(records, options)
     options = options.with_blocks(blocks)
