@@ -76,6 +76,9 @@ class Segmenter:
     def __getstate__(self) -> dict:
         return {"backend": self.backend, "hmm": self.hmm, "_cut": None, "_stop_words": None, "_content_words": None}
 
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update({"hmm": True, **state})  # pickled before the HMM was a setting: it was on
+
     def _load(self):
         if self.backend == "rjieba":
             import rjieba  # builds its default dictionary as it is imported (0.13 s)
