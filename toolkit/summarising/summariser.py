@@ -64,8 +64,8 @@ class SummaryWeights:
     """Defaults chosen by bench/tune_summ.py (coordinate search) on the tune half of domain_dev
     plus the 40 reports of data/bench/summ_extra.jsonl; position_decay and paragraph_start
     re-chosen there (grid, same objective) once the lead-with-a-scrap title fault was fixed;
-    the issuer lead-in chosen there; news_lead, section_start and headings decided by blind
-    readers in pairwise checks (data/bench/pairwise-*)."""
+    the issuer lead-in chosen there; news_lead, section_start, specifics, headings and
+    label_lead_ins decided by blind readers in pairwise checks (data/bench/pairwise-*)."""
 
     centrality: float = 1.0  # cosine with the whole document
     position: float = 0.5  # news: bonus = position * exp(-position_decay * rank among units)
@@ -94,7 +94,8 @@ class SummaryWeights:
     # agrees (domain_dev 39.2 -> 40.0 R1).
     headings: float | None = None
     # A numbered label with little of its own (一是组织到位“施实策”。) printed as the lead-in of its
-    # section's first sentence (组织到位“施实策”：盐湖区第一时间…); False: the sentence alone.
+    # section's first sentence (组织到位“施实策”：盐湖区第一时间…); False, the default: the sentence
+    # alone, which blind readers preferred 16 times of 27 (data/bench/pairwise-6; weak evidence).
     label_lead_ins: bool = False
     # A news report's first unit (its lead: who, when, what) gets this bonus on top of ``position``:
     # blind readers preferred it 24 times of 36 (data/bench/pairwise-2), though it costs domain_dev
