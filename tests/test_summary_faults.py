@@ -613,3 +613,64 @@ def test_checker_reads_a_numbered_items_title_and_a_repeated_table_row():
     listed = "土地使用税困难减免：1.纳税人提交书面申请；2.税务机关受理申请；3.税务机关核准并送达文书1.《纳税人减免税申请核准表》"
     assert _faults(listed, text)["bare_label"] == 0
     assert _faults("2.税务机关受理申请；", text)["bare_label"] == 1
+
+
+def test_a_pointer_after_a_time_or_place_phrase_needs_the_sentence_before():
+    """Panel 9's readers: 这些省份 and 这批物资 with nothing before them that names the provinces or
+    the goods (the pointer came after a time phrase, which the opener rule did not look past)."""
+    assert parts.refers_back("11日15时20分许，这批物资安全运抵疫情严重的黄冈市。")  # ncp_policies/00522
+    assert parts.refers_back("截至5月20日，这些省份已累计接收了406万湖北籍劳动者返岗就业。")  # corpus xwlb
+    assert parts.refers_back("眼下，这位患者已经可以下床走动，肺部的情况也在好转。")
+    # a purpose with no one pursuing it is the tail of the sentence before (ncp_policies/00332's lead)
+    assert parts.refers_back("帮助全市纳税人缴费人积极应对疫情影响。")
+    assert not parts.refers_back("帮助企业解决用工难题，区人社局开通线上招聘平台，已有120家企业发布岗位。")
+    # times, and how a report brings a person or a shop in, are no pointers
+    assert not parts.refers_back("赵兴福告诉总书记，这些年社区环境一年一个样。")
+    assert not parts.refers_back("在西安永兴坊，这家小小的热面皮店三月底恢复营业以来，生意一天比一天好。")
+    assert not parts.refers_back("在武汉市肺科医院，这位68岁的女性患者从3月6日起使用人工膜肺进行生命支持。")
+
+
+@needs_corpus
+def test_a_meeting_held_goes_with_what_it_decided():
+    """ncp_policies/00522: a panel-9 summary said only 2月7日，…联合召开电视电话会议。 (a reader: it says
+    nothing of what the meeting decided); 会议指出，… needs a sentence naming the meeting."""
+    held = "2月7日，交通运输部、公安部、国家卫健委联合召开电视电话会议。"
+    assert parts.meeting_goes_on(held, "公安部副部长杜航伟在会上要求，全国公安机关特别是交管部门要全力筑牢疫情蔓延扩散的“防火墙”。")
+    assert not parts.meeting_goes_on(held, "2月11日，公安部印发通知，部署各级公安机关进一步做好疫情防控道路交通保通保畅工作。")
+    units = report_units(read_document(_corpus("ncp_policies/00522.txt")))
+    assert not any(u.text == held for u in units)
+    assert any(u.text.startswith(held) and "在会上要求" in u.text for u in units)
+    assert parts.definite_noun("会议指出，当前疫情防控形势依然严峻复杂。") == "会议"
+    assert parts.definite_noun("会上，市卫健委通报了全市疫情防控情况。") == "会议"
+    assert parts.names("4日，李克强主持召开中央应对新冠肺炎疫情工作领导小组会议。", "会议")
+    assert parts.names("国务院联防联控机制举行新闻发布会。", "会议")
+    assert parts.definite_noun("会议室每天消毒两次。") == ""
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "应对疫情就是与时间赛跑,分秒必争。",  # seed 003
+        "疫情防控是一场没有硝烟的战争,更是对所有党员干部的现实考验。",  # seed 003
+        "严防输入、遏制增量,是疫情防控的关键。",  # seed 000
+        "只要众志成城,就没有打不赢的战斗。",  # seed 000
+        "一场突如其来的疫情,让2020年的春节变得与众不同、终身难忘。",  # seed 003: a year is no figure
+        "疫情就是命令,防控就是责任。",  # ncp_policies/00520
+    ],
+)
+def test_stock_phrases_are_platitudes(line):
+    assert parts.is_platitude(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a stock phrase in a sentence with news in it, or said by someone, is no platitude
+        "原定于今年上半年举行的澜湄合作第三次领导人会议由于突如其来的新冠肺炎疫情推迟。",
+        "习近平指出,湖北和武汉是疫情防控的重中之重。",
+        "截至2月13日24时,共检查车辆57497辆、人员132587人,疫情防控是一场没有硝烟的战争。",
+        "社区仍然是外防输入、内防反弹的重要防线,关键是要抓好新形势下防控常态化工作,全区已组织1200名网格员逐户排查。",
+    ],
+)
+def test_content_with_a_stock_phrase_is_no_platitude(line):
+    assert not parts.is_platitude(line)

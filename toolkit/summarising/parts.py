@@ -81,14 +81,21 @@ _ATTRIBUTION = re.compile(
 
 # Openers that refer back to the sentence before: they need it in the summary.
 _BACK_REFERENCE = re.compile(
-    r"^(对此|为此|据此|因此|所以|由此|另一方面|与此同时|但是|但|然而|不过|其中|并(?!非|购|网|列)|这些|这一|这个|这种|这是|这样|这里|此举|上述|以上|前者|后者|他们|他|她|它|你们|我们"
+    r"^(对此|为此|据此|因此|所以|由此|另一方面|与此同时|但是|但|然而|不过|其中|并(?!非|购|网|列)|这些|这一|这个|这种|这是|这样|这里|这批|这位|这名|这家|这座|这场|这项|此举|上述|以上|前者|后者|他们|他|她|它|你们|我们"
     # an example of what the sentence before said: 比如用沸水煮，5-10分钟就可以把它杀灭。
     r"|比如|例如|譬如|比方说"
     # a demand or a wish with no one making it: 要求各航空公司… 希望你们…
     r"|要求|希望"
+    # a short purpose with no one pursuing it, the tail of the sentence before: 帮助全市纳税人缴费人积极应对疫情影响。
+    r"|(?:帮助|助力|推动|促进|确保)[^，,；;：:]{2,26}[。.!！]?$"
     # what the sentence before named: 带着这些问题， 针对这一情况， 像这样的危重患者
     r"|[^，,。“”]{0,8}?(?:带着|针对|面对|对于|就|对|像|根据|按照|围绕)(?:这些|这样的|这一|这类|此类|上述)"
-    r"|[对在从按据][照]?(?:上述|以上|这些|此类)|在此基础上)"
+    r"|[对在从按据][照]?(?:上述|以上|这些|此类)|在此基础上"
+    # the same after a short time, place or source phrase: 11日15时20分许，这批物资… 截至5月20日，这些省份…
+    # (这些年 and 这个时候 are times, not things named before); a person or a business after a place
+    # (在西安永兴坊，这家小小的热面皮店…, 在武汉市肺科医院，这位68岁的女性患者…) is how a report brings one in
+    r"|[^，,。；;“”]{1,12}[，,]\s*(?:这批|这些(?!年)|这一(?!年)|这个(?!时候)|这种|这里|这场|这项|此举|上述)"
+    r"|(?!在)[^，,。；;“”]{1,12}[，,]\s*(?:这位|这名|这家|这座))"
 )
 # Openers that need only the thing named somewhere before: 该区, 该县, 该公司; 此次/此项 (this time,
 # this measure); a source with no one named (据介绍，; 根据说明， is a definite noun below); a body named by its kind alone, the
@@ -104,6 +111,8 @@ _DEFINITE_NOUN = re.compile(
     # a document the report named before (…王晨作关于民法典草案的说明。): 根据说明，草案共7编…, 说明指出…
     r"|^(?:据|根据)(说明|报告)(?=[,，])"
     r"|^(说明|报告|草案)(?=指出|介绍|提出|强调|明确|显示|共[0-9一二三四五六七八九十])"
+    # a meeting the report announced before (…主持召开领导小组会议。): 会议指出，… 会上，… (panel 9: 一个从未提过的“会议”)
+    r"|^(?:[^，,。；;“”]{1,12}[，,]\s*)?(?:(会议)(?=[,，]?\s*(?:指出|强调|要求|认为|提出|听取|研究|部署|决定|审议|通过|传达|明确|号召|介绍|宣布|发布))|(会上)(?=[,，]))"
 )
 
 
@@ -111,7 +120,25 @@ def definite_noun(analysis: str) -> str:
     """The body a sentence opens with by its kind alone (平台每天…, 指挥部1、2、3号通告…): it reads only
     after a summary sentence that names it (…价格监测平台…); '' if it opens otherwise."""
     found = _DEFINITE_NOUN.match(analysis.strip())
-    return next(noun for noun in found.groups() if noun) if found else ""
+    if not found:
+        return ""
+    noun = next(noun for noun in found.groups() if noun)
+    return "会议" if noun == "会上" else noun
+
+
+# What names the meeting 会议指出 points at: a 会议 or any 会 called or held (发布会, 座谈会).
+_MEETING_NAMED = re.compile(r"会议|(?:召开|举行|主持|出席)[^。]{0,40}会")
+
+# A sentence that only says a meeting was held (…联合召开电视电话会议。): what it decided follows.
+_MEETING_HELD = re.compile(r"(?:召开|举行)[^。；;]{0,40}会(?:议)?[。.!！]?$")
+# The sentence that says what the meeting decided: 会议指出，… 公安部副部长杜航伟在会上要求，…
+_AT_THE_MEETING = re.compile(r"^[^。]{0,30}?(?:会议|会上)")
+
+
+def meeting_goes_on(announcement: str, following: str) -> bool:
+    """Whether ``following`` tells what the meeting ``announcement`` only says was held: one unit, as a
+    summary sentence saying only 召开电视电话会议。 tells a reader nothing (panel 9)."""
+    return content_chars(announcement) <= 80 and bool(_MEETING_HELD.search(announcement.rstrip())) and bool(_AT_THE_MEETING.match(following.strip()))
 
 
 # What names the body a definite noun points at: a 高新区 or 开发区 is the 园区 a report goes on about.
@@ -123,6 +150,8 @@ def names(analysis: str, noun: str) -> bool:
     named by its title: 世界贸易组织20日发布最新一期《货物贸易晴雨表》。)."""
     if noun == "园区":
         return bool(_PARK_NAMES.search(analysis))
+    if noun == "会议":  # …召开领导小组会议, 举行新闻发布会, 座谈会
+        return bool(_MEETING_NAMED.search(analysis))
     return noun in analysis or (noun in ("报告", "说明", "草案") and "《" in analysis)
 
 
@@ -295,6 +324,27 @@ def is_cut(analysis: str) -> bool:
 
 
 _QUOTED_PHRASE = re.compile(r"[“\"「『][^“”\"「」『』]{1,20}[”\"」』]")
+
+# Stock phrases of official reports that tell a reader nothing of this report: 应对疫情就是与时间赛跑，分秒必争。
+# 疫情防控是一场没有硝烟的战争… 严防输入、遏制增量，是疫情防控的关键。 一场突如其来的疫情，让…
+_STOCK_PHRASE = re.compile(r"^一场(?:突如其来|猝不及防)|^疫情突发|与时间赛跑|和时间赛跑|分秒必争|刻不容缓|没有硝烟|就是命令|就是责任|没有打不赢|没有过不去")
+# …是…的关键 / 重中之重 / 考验, in a short sentence (a long one has more to say)
+_STOCK_VERDICT = re.compile(
+    r"是[^。!！]{0,30}(?:关键|考验|大考|战争|战役|重中之重|当务之急|头等大事|首要任务|第一要务|必然要求|根本保证|试金石|主战场|防线|生命线)"
+    r"(?:所在|之一|环节|时期|阶段|之地)?[。.!！]?$"
+)
+_SAID_SO = re.compile(r"指出|强调|表示|说|要求|认为|介绍")
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}年")
+
+
+def is_platitude(analysis: str) -> bool:
+    """A stock phrase with no figure and no one saying it (应对疫情就是与时间赛跑，分秒必争。): readers
+    of the seeds' summaries found three of five sentences of seed 003's to be such lines.  Said by
+    someone (习近平指出，…是…的关键), it is news."""
+    line = analysis.strip()
+    if not (_STOCK_PHRASE.search(line) or (content_chars(line) <= 45 and _STOCK_VERDICT.search(line))):
+        return False
+    return not _DIGIT.search(_YEAR.sub("", line)) and not _SAID_SO.search(line[:20])
 
 
 def is_slogan(analysis: str) -> bool:

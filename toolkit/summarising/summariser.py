@@ -104,6 +104,8 @@ class SummaryWeights:
     # Times each unit's TF-IDF cosine with the title: +0.7 R1 on the tuning documents at 0.4, but blind
     # readers rated those summaries less informative (data/bench/pairwise-3), so 0 (off).
     title: float = 0.0
+    # Taken off a stock phrase's score (应对疫情就是与时间赛跑，分秒必争。 …是疫情防控的关键。): see parts.is_platitude.
+    platitude: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -315,7 +317,11 @@ def report_units(
                     ended_last_paragraph.sentences.append(sentence)
                 continue  # never a unit of its own
             boilerplate = parts.is_boilerplate(analysis)
-            if current is not None and not boilerplate and (parts.is_attribution(analysis) or _unfinished(current)):
+            if current is not None and not boilerplate and (
+                parts.is_attribution(analysis)
+                or _unfinished(current)
+                or (len(current.sentences) == 1 and parts.meeting_goes_on(current.analysis, analysis))
+            ):
                 # 王明说。 belongs to the quote before; a quote still open, or a list item
                 # ending in ；, goes on into this sentence.
                 if parts.is_cut(analysis):  # …预计近。 : the unit would end cut off
@@ -534,6 +540,8 @@ class Summariser:
             + w.section_start * section_start
             + w.news_lead * float(kind == parts.NEWS) * (rank == 0)
         )
+        if w.platitude:
+            score = score - w.platitude * np.array([parts.is_platitude(u.analysis) for u in units], dtype=float)
         return score * damping
 
     def _select(self, units: list[Unit], rows, term_weights: np.ndarray, scores: np.ndarray, length: Length, *, reserved: int = 0) -> list[int]:
