@@ -647,6 +647,16 @@ def test_a_meeting_held_goes_with_what_it_decided():
     assert parts.definite_noun("会议室每天消毒两次。") == ""
 
 
+def test_the_company_or_district_a_sentence_points_at_must_be_named_before():
+    """Panel 9: 该公司… in a summary that named no company.  该区 reads after 官渡区…, not after a
+    sentence naming no district."""
+    assert parts.definite_noun("该公司负责人表示，产能已恢复到80%。") == "公司"
+    assert parts.definite_noun("目前，该医院已收治患者120人。") == "医院"
+    assert parts.definite_noun("该区严格按照省、市分区分级策略部署，压实责任，精准防控。") == "区"  # seed 004
+    assert parts.definite_noun("该区域内严禁聚集。") == "" and parts.definite_noun("该市长表示将加强防控。") == ""
+    assert parts.names("官渡区各部门迅速行动起来。", "区") and not parts.names("各部门迅速行动起来。", "区")
+
+
 @pytest.mark.parametrize(
     "line",
     [
@@ -674,3 +684,16 @@ def test_stock_phrases_are_platitudes(line):
 )
 def test_content_with_a_stock_phrase_is_no_platitude(line):
     assert not parts.is_platitude(line)
+
+
+def test_a_paragraph_opening_with_a_quote_keeps_the_sentence_that_says_whose_it_is(seed_texts):
+    """Seed 000's summary printed “一律取消春节期间休假，防控人员保持24小时在岗待命状态！” with no one
+    behind it; the paragraph goes on 疫情发生后，官渡区卫生健康局第一时间…"""
+    assert parts.is_whole_quote("“一律取消春节期间休假,防控人员保持24小时在岗待命状态!”")
+    assert not parts.is_whole_quote("“疫情还没完，请大家尽量少出门!”2月16日上午10点过，民警来到这里做防疫宣传。")
+    units = report_units(read_document(seed_texts["000"]))
+    quoted = [u for u in units if u.analysis.startswith("“一律取消")]
+    assert quoted and all("卫生健康局" in u.analysis for u in quoted)
+    assert "一律取消" not in toolkit.summarise(seed_texts["000"], simplified=True).text() or all(
+        "卫生健康局" in s.text for s in toolkit.summarise(seed_texts["000"], simplified=True).sentences if "一律取消" in s.text
+    )

@@ -111,6 +111,9 @@ _DEFINITE_NOUN = re.compile(
     # a document the report named before (…王晨作关于民法典草案的说明。): 根据说明，草案共7编…, 说明指出…
     r"|^(?:据|根据)(说明|报告)(?=[,，])"
     r"|^(说明|报告|草案)(?=指出|介绍|提出|强调|明确|显示|共[0-9一二三四五六七八九十])"
+    # 该公司, 该区…: the company or the district a sentence before must have named (panel 9: 该公司 with
+    # no company in the summary)
+    r"|^(?:[^，,。；;“”]{1,12}[，,]\s*)?该(公司|企业|医院|学校|小区|社区|街道|项目|集团|工厂|商场|超市|市场|区|县|市|镇|乡|村)(?!域|长)"
     # a meeting the report announced before (…主持召开领导小组会议。): 会议指出，… 会上，… (panel 9: 一个从未提过的“会议”)
     r"|^(?:[^，,。；;“”]{1,12}[，,]\s*)?(?:(会议)(?=[,，]?\s*(?:指出|强调|要求|认为|提出|听取|研究|部署|决定|审议|通过|传达|明确|号召|介绍|宣布|发布))|(会上)(?=[,，]))"
 )
@@ -133,6 +136,15 @@ _MEETING_NAMED = re.compile(r"会议|(?:召开|举行|主持|出席)[^。]{0,40}
 _MEETING_HELD = re.compile(r"(?:召开|举行)[^。；;]{0,40}会(?:议)?[。.!！]?$")
 # The sentence that says what the meeting decided: 会议指出，… 公安部副部长杜航伟在会上要求，…
 _AT_THE_MEETING = re.compile(r"^[^。]{0,30}?(?:会议|会上)")
+
+
+_WHOLE_QUOTE = re.compile(r"^[“\"「][^“”\"「」]+[”\"」]$")
+
+
+def is_whole_quote(analysis: str) -> bool:
+    """A sentence that is only a quotation (“一律取消春节期间休假，防控人员保持24小时在岗待命状态！”):
+    who said it is in the sentence after, as a paragraph opening with a quote goes on."""
+    return bool(_WHOLE_QUOTE.match(analysis.strip()))
 
 
 def meeting_goes_on(announcement: str, following: str) -> bool:

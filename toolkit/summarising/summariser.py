@@ -321,6 +321,8 @@ def report_units(
                 parts.is_attribution(analysis)
                 or _unfinished(current)
                 or (len(current.sentences) == 1 and parts.meeting_goes_on(current.analysis, analysis))
+                # a paragraph opening with a quote: who said it, or whose order it was, follows (seed 000)
+                or (len(current.sentences) == 1 and position == 1 and parts.is_whole_quote(current.analysis))
             ):
                 # 王明说。 belongs to the quote before; a quote still open, or a list item
                 # ending in ；, goes on into this sentence.
