@@ -666,6 +666,8 @@ def test_the_company_or_district_a_sentence_points_at_must_be_named_before():
         "只要众志成城,就没有打不赢的战斗。",  # seed 000
         "一场突如其来的疫情,让2020年的春节变得与众不同、终身难忘。",  # seed 003: a year is no figure
         "疫情就是命令,防控就是责任。",  # ncp_policies/00520
+        "中共中央政治局常委、中央应对新冠肺炎疫情工作领导小组副组长王沪宁出席。",  # xwlb: who else attended
+        "市领导刘继标、丁福浩、吴刚、吉建军、刘胜利、秦胜军参加会议。",
     ],
 )
 def test_stock_phrases_are_platitudes(line):
@@ -678,6 +680,8 @@ def test_stock_phrases_are_platitudes(line):
         # a stock phrase in a sentence with news in it, or said by someone, is no platitude
         "原定于今年上半年举行的澜湄合作第三次领导人会议由于突如其来的新冠肺炎疫情推迟。",
         "习近平指出,湖北和武汉是疫情防控的重中之重。",
+        "全球近600位企业家参加。",  # a figure: how many attended is news
+        "习近平出席会议并发表重要讲话。",
         "截至2月13日24时,共检查车辆57497辆、人员132587人,疫情防控是一场没有硝烟的战争。",
         "社区仍然是外防输入、内防反弹的重要防线,关键是要抓好新形势下防控常态化工作,全区已组织1200名网格员逐户排查。",
     ],

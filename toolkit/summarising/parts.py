@@ -346,14 +346,19 @@ _STOCK_VERDICT = re.compile(
     r"(?:所在|之一|环节|时期|阶段|之地)?[。.!！]?$"
 )
 _SAID_SO = re.compile(r"指出|强调|表示|说|要求|认为|介绍")
+# Who else attended (王沪宁陪同考察。 汪洋出席会议。 市领导…参加会议。): panel 9's readers counted a summary
+# that gave it for a fact of the visit as one that missed the visit's content.
+_ATTENDED = re.compile(r"(?:陪同|参加|出席)(?:考察|调研|会议|活动|座谈会|会见|上述活动)?[。.]?$")
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}年")
 
 
 def is_platitude(analysis: str) -> bool:
-    """A stock phrase with no figure and no one saying it (应对疫情就是与时间赛跑，分秒必争。): readers
-    of the seeds' summaries found three of five sentences of seed 003's to be such lines.  Said by
-    someone (习近平指出，…是…的关键), it is news."""
+    """A stock phrase with no figure and no one saying it (应对疫情就是与时间赛跑，分秒必争。): three of
+    seed 003's five summary sentences were such lines.  Said by someone (习近平指出，…是…的关键), it is
+    news.  A line saying only who else attended (王沪宁出席。) is one too."""
     line = analysis.strip()
+    if content_chars(line) <= 80 and _ATTENDED.search(line) and not _DIGIT.search(line):
+        return True
     if not (_STOCK_PHRASE.search(line) or (content_chars(line) <= 45 and _STOCK_VERDICT.search(line))):
         return False
     return not _DIGIT.search(_YEAR.sub("", line)) and not _SAID_SO.search(line[:20])
