@@ -701,3 +701,14 @@ def test_a_paragraph_opening_with_a_quote_keeps_the_sentence_that_says_whose_it_
     assert "一律取消" not in toolkit.summarise(seed_texts["000"], simplified=True).text() or all(
         "卫生健康局" in s.text for s in toolkit.summarise(seed_texts["000"], simplified=True).sentences if "一律取消" in s.text
     )
+
+
+@needs_corpus
+def test_checker_finds_a_quote_printed_with_the_sentence_after_it():
+    """ncp_policies/00181: the summary prints “您好，…情况……”近日，一些重庆市民接到了这样的询问电话。 as one
+    line (a paragraph opening with a quote goes on); the article holds two sentences, and the
+    summary's next line (不过，电话那头…) follows the second."""
+    text = _corpus("ncp_policies/00181.txt")
+    joined = "“您好，我是疫情智能排查系统，请问您近期是否有从外地返回的情况……”近日，一些重庆市民接到了这样的询问电话。"
+    assert _faults(joined + "\n不过，电话那头的“女声”并不是真人，而是疫情摸排智能外呼系统的机器人。", text)["dangling_opener"] == 0
+    assert _faults("不过，电话那头的“女声”并不是真人，而是疫情摸排智能外呼系统的机器人。", text)["dangling_opener"] == 1

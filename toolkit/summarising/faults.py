@@ -99,6 +99,10 @@ class ArticleIndex:
             if position is not None:
                 break
             position = self.position.get(_key(analysis[colon.end() :]))
+        if position is None and "”" in analysis[:-1]:
+            # A quote printed with the sentence after it (“您好，…”近日，一些市民接到了这样的电话。):
+            # the article split them at the closing mark; the printed line stands where its second half does.
+            position = self.position.get(_key(analysis[analysis.rindex("”", 0, len(analysis) - 1) + 1 :]))
         return position
 
     def previous_sentence(self, position: int) -> int | None:
